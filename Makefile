@@ -1,0 +1,41 @@
+# The two commands: `make start` and `make test`. Each creates .venv when it
+# is missing and installs the course into it; a second run installs nothing
+# unless pyproject.toml or the pinned versions changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.mentorkit-installed
+PIN    := binder/requirements.txt
+PORT   ?= 8888
+
+# As root, Jupyter refuses to start unless told it may; with no display there
+# is no browser to open, so print the address instead.
+ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
+BROWSER_FLAG := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
+
+.PHONY: start test bench install lint clean-venv
+
+$(STAMP): pyproject.toml $(PIN)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing mentorkit and its dependencies into $(VENV) (first run takes a few minutes)..."
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(PIN) -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+start: $(STAMP)
+	$(BIN)/jupyter lab modules/00-welcome.ipynb --port=$(PORT) $(ROOT_FLAG) $(BROWSER_FLAG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check widgets tests benchmarks
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,214 @@
+"""Course content (scenarios, instruments) as YAML checked against JSON Schema.
+
+Every problem is reported as ``FILE: where: what`` so that an author who is
+not a programmer can find and fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+KINDS = ("scenario",)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file."""
+
+    file: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.what}"
+
+
+class ContentError(Exception):
+    """A content file that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice (YAML would keep the last)."""
+
+
+def _mapping_without_duplicates(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{key!r} appears twice (first on line {seen[key] + 1}); ids must be unique",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def read_yaml(path: Path, label: str | None = None) -> tuple[Any, list[Problem]]:
+    """Parse a YAML file; on failure return no data and a problem with its line."""
+    label = label or str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(label, "file", "is not UTF-8 text; save it as UTF-8")]
+    except OSError as exc:
+        return None, [Problem(label, "file", f"cannot be read ({exc.strerror})")]
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        what = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(label, where, f"is not valid YAML: {what}")]
+
+
+@cache
+def schema(kind: str) -> dict:
+    """The JSON Schema for a kind of content file."""
+    text = resources.files("mentorkit").joinpath(f"schemas/{kind}.schema.json").read_text()
+    return json.loads(text)
+
+
+def schema_problems(data: Any, kind: str, label: str) -> list[Problem]:
+    """Check data against its schema; one plain-language problem per error."""
+    import jsonschema  # costly to import: only when something is validated
+
+    validator = jsonschema.Draft202012Validator(schema(kind))
+    found = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        found.append(Problem(label, describe_path(list(error.absolute_path), data), _plain(error)))
+    return found
+
+
+def describe_path(path: list, data: Any) -> str:
+    """``['nodes', 'intro', 'choices', 1, 'next']`` -> ``node intro / choice ask / next``."""
+    if not path:
+        return "top level"
+    parts, cursor = [], data
+    i = 0
+    while i < len(path):
+        step = path[i]
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        if step == "nodes" and nxt is not None:
+            parts.append(f"node {nxt}")
+            cursor = _get(_get(cursor, step), nxt)
+            i += 2
+            continue
+        if step == "choices" and isinstance(nxt, int):
+            choice = _get(_get(cursor, step), nxt)
+            name = choice.get("id") if isinstance(choice, dict) else None
+            parts.append(f"choice {name}" if isinstance(name, str) else f"choice {nxt + 1}")
+            cursor = choice
+            i += 2
+            continue
+        parts.append(f"item {step + 1}" if isinstance(step, int) else str(step))
+        cursor = _get(cursor, step)
+        i += 1
+    return " / ".join(parts)
+
+
+def _get(container: Any, key: Any) -> Any:
+    try:
+        return container[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _plain(error) -> str:
+    v, value = error.validator, error.instance
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"missing '{missing}'"
+    if v == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return f"unknown field {', '.join(map(repr, extra))} (allowed: {allowed})"
+    if v == "enum":
+        return f"{value!r} is not allowed here; use one of: {', '.join(map(str, error.validator_value))}"
+    if v == "const":
+        return f"must be {error.validator_value!r}, not {value!r}"
+    if v == "type":
+        return f"should be {_a(error.validator_value)}, not {_a(_type_name(value))}"
+    if v == "minItems":
+        return f"has {len(value)} item(s); needs at least {error.validator_value}"
+    if v == "maxItems":
+        return f"has {len(value)} items; at most {error.validator_value} are allowed"
+    if v == "minProperties":
+        return f"has {len(value)} entries; needs at least {error.validator_value}"
+    if v == "minLength":
+        return f"is too short (at least {error.validator_value} characters)"
+    if v == "maxLength":
+        return f"is too long (at most {error.validator_value} characters)"
+    if v == "pattern":
+        return f"{value!r} is not a valid id: use lower-case letters, digits and hyphens"
+    if v == "uniqueItems":
+        return "lists the same entry twice"
+    return error.message
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "text", bool: "true/false", int: "number",
+            float: "number", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _a(kind: Any) -> str:
+    names = {"object": "mapping", "array": "list", "string": "text", "integer": "whole number",
+             "null": "empty", "boolean": "true/false"}
+    kind = names.get(kind, kind)
+    return f"an {kind}" if str(kind)[0] in "aeiou" else f"a {kind}"
+
+
+def _checkers() -> dict[str, Callable[[Any, str, Path], list[Problem]]]:
+    from . import scenario
+
+    return {"scenario": scenario.check}
+
+
+def check_file(path: Path, label: str | None = None) -> list[Problem]:
+    """Every problem in one content file: YAML syntax, schema, then meaning."""
+    path = Path(path)
+    label = label or str(path)
+    data, problems = read_yaml(path, label)
+    if problems:
+        return problems
+    if not isinstance(data, dict):
+        return [Problem(label, "top level", "should be a mapping of fields (is the file empty?)")]
+    kind = data.get("kind")
+    if kind not in KINDS:
+        return [Problem(label, "kind", f"is {kind!r}; it must be one of: {', '.join(KINDS)}")]
+    problems = schema_problems(data, kind, label)
+    if problems:
+        return problems
+    return _checkers()[kind](data, label, path)
+
+
+def content_files(root: Path) -> list[Path]:
+    """All content files of a course: scenarios and instruments."""
+    folders = [root / "exercises" / "scenarios", root / "exercises" / "self-assessments"]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.y*ml"))
+
+
+def check_all(paths: Iterable[Path]) -> list[Problem]:
+    found: list[Problem] = []
+    for path in paths:
+        found.extend(check_file(path))
+    return found

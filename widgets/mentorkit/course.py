@@ -1,0 +1,56 @@
+"""The course's shape: where it lives on disk and the lessons in order."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+
+    @property
+    def notebook(self) -> str:
+        return f"modules/{self.slug}.ipynb"
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("00-welcome", "Welcome: how this course works"),
+    Lesson("01-models-of-mentoring", "Models of mentoring"),
+    Lesson("02-setting-expectations", "Setting expectations"),
+    Lesson("03-feedback", "Feedback"),
+    Lesson("04-implicit-bias", "Implicit bias"),
+    Lesson("05-sponsorship", "Sponsorship"),
+    Lesson("06-allyship", "Allyship"),
+    Lesson("07-impostor-feelings", "Impostor feelings"),
+    Lesson("08-developmental-networks", "Developmental networks"),
+    Lesson("09-career-development", "Career development"),
+    Lesson("10-peer-mentoring-groups", "Peer mentoring groups"),
+    Lesson("11-closing", "Closing: your mentoring philosophy"),
+)
+LESSON_SLUGS = frozenset(lesson.slug for lesson in LESSONS)
+
+
+def course_root() -> Path:
+    """The course directory: ``$MENTORKIT_COURSE``, else the nearest folder
+    above the working directory that holds ``exercises/``, else the checkout
+    this package was installed from."""
+    configured = os.environ.get("MENTORKIT_COURSE")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir() and (folder / "modules").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+def scenarios_dir() -> Path:
+    return course_root() / "exercises" / "scenarios"
+
+
+def instruments_dir() -> Path:
+    return course_root() / "exercises" / "self-assessments"
