@@ -146,7 +146,9 @@ def check(data: dict[str, Any], label: str, path: Path | None = None) -> list[Pr
                 problem(cwhere, "has no feedback")
             if choice.get("lesson") and choice["lesson"] not in LESSON_SLUGS:
                 problem(cwhere, f"lesson {choice['lesson']!r} is not a lesson of this course")
-    if problems or data["start"] not in nodes:
+    if data["start"] not in nodes or any(
+        ("choices" in n) == ("ending" in n) for n in nodes.values()
+    ):
         return problems
 
     # Reachability and cycles, by depth-first search from the start.
@@ -157,6 +159,8 @@ def check(data: dict[str, Any], label: str, path: Path | None = None) -> list[Pr
         reached.add(node_id)
         on_stack.append(node_id)
         for choice in nodes[node_id].get("choices", ()):
+            if choice["next"] not in nodes:
+                continue
             if choice["next"] in on_stack:
                 problem(
                     f"node {node_id} / choice {choice['id']}",

@@ -1,0 +1,27 @@
+"""nbgrader settings for the course. The repository root is the course
+directory: assignments are written in source/ and generated into release/."""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "mentorkit"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# Feedback returned to participants must never show the hidden tests.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# A cell that never finishes (an endless loop) is stopped, marked as an error,
+# and the rest of the cohort is still graded.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 60
+
+# nbgrader sets NBGRADER_EXECUTION while it autogrades or validates; the
+# course's widget helpers return without drawing when they see it.
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
