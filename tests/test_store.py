@@ -8,7 +8,6 @@ import textwrap
 import time
 
 import pytest
-
 from mentorkit.store import FORMAT, Store, StoreError, default_home
 
 

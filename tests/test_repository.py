@@ -1,0 +1,94 @@
+"""The repository as committed: clean notebooks, lint, config, links, prose."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .notebook_checks import ROOT, dirt, markdown_links, tracked_notebooks
+
+NOTEBOOKS = tracked_notebooks()
+
+
+def test_there_are_notebooks_to_check():
+    assert any(p.name == "00-welcome.ipynb" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_committed_notebook_is_clean(notebook):
+    assert dirt(notebook) == []
+
+
+def test_dirt_is_detected(tmp_path):
+    nb = json.loads((ROOT / "modules" / "00-welcome.ipynb").read_text())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["execution_count"] = 3
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
+    dirty = tmp_path / "dirty.ipynb"
+    dirty.write_text(json.dumps(nb))
+    found = dirt(dirty)
+    assert any("has outputs" in f for f in found) and any("execution count" in f for f in found)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_resolve(notebook):
+    missing = [t for t in markdown_links(notebook) if not (notebook.parent / t).exists()]
+    assert missing == [], f"{notebook.relative_to(ROOT)} links to files that do not exist"
+
+
+def test_ruff_passes_on_package_tests_and_notebooks():
+    result = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "."],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_prose_is_original():
+    """No run of ten words shared with the source booklet (the course's rule)."""
+    checker = ROOT.parent / "shared" / "tools" / "check_originality.py"
+    if not checker.exists():
+        pytest.fail(f"the originality checker is expected at {checker}")
+    result = subprocess.run([sys.executable, str(checker), str(ROOT)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
+
+
+def test_import_mentorkit_stays_light():
+    """`import mentorkit` must not pull in widgets, pandas, matplotlib or jsonschema."""
+    code = ("import sys, mentorkit, mentorkit.store, mentorkit.scenario; "
+            "print(sorted(m for m in ('ipywidgets','pandas','matplotlib','jsonschema') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_nbgrader_config_hides_hidden_tests_in_feedback():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    assert config.CourseDirectory.course_id == "mentorkit"
+    assert Path(config.CourseDirectory.root) == ROOT
+    assert "nbgrader.preprocessors.ClearHiddenTests" in config.GenerateFeedback.preprocessors
+    assert config.Execute.timeout > 0
+
+
+def test_voila_config():
+    config = json.loads((ROOT / "voila.json").read_text())
+    voila = config["VoilaConfiguration"]
+    assert voila["show_tracebacks"] is False
+    assert {"@jupyter/nbgrader", "@jupyter-notebook/lab-extension"} <= set(voila["extension_denylist"])
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def test_binder_pins_are_the_installed_versions():
+    """binder/requirements.txt pins exactly what the tests run against."""
+    from importlib.metadata import version
+
+    pins = [line.split("==") for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+            if "==" in line and not line.startswith("#")]
+    assert len(pins) >= 8
+    assert {name: version(name) for name, _ in pins} == dict(pins)
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "set -e" in post_build
