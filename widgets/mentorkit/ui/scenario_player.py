@@ -29,6 +29,7 @@ class ScenarioPlayer(widgets.VBox):
         self.choices = widgets.VBox()
         self.feedback = widgets.HTML()
         self.continue_button = self._nav("Continue", "arrow-right", self._on_continue)
+        self.continue_button.button_style = "primary"
         self.back_button = self._nav("Go back", "undo", self._on_back)
         self.restart_button = self._nav("Start over", "refresh", self._on_restart)
         self.nav = widgets.HBox([self.back_button, self.continue_button, self.restart_button])
