@@ -18,6 +18,13 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def pytest_configure(config):
+    """Notebook kernels started by nbval inherit this: a throwaway learner store."""
+    import tempfile
+
+    os.environ["MENTORKIT_HOME"] = tempfile.mkdtemp(prefix="mentorkit-test-home-")
+
+
 @pytest.fixture(autouse=True)
 def mentorkit_home(tmp_path_factory, monkeypatch):
     """Every test gets its own learner store; nothing touches ~/.mentorkit."""

@@ -5,7 +5,6 @@ import html
 import re
 
 import pytest
-
 from mentorkit import choose_scenario, scenario, show_scenario
 from mentorkit.store import Store
 from mentorkit.ui.scenario_player import ScenarioPlayer
