@@ -14,7 +14,7 @@ PORT   ?= 8888
 ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BROWSER_FLAG := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
 
-.PHONY: start test bench install lint clean-venv
+.PHONY: start test bench install lint links clean-venv
 
 $(STAMP): pyproject.toml $(PIN)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,6 @@ lint: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+links:
+	$(PYTHON) binder/links.py

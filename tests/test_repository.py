@@ -92,3 +92,16 @@ def test_binder_pins_are_the_installed_versions():
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "set -e" in post_build
+
+
+def test_readme_binder_links_come_from_binder_repository():
+    import runpy
+
+    module = runpy.run_path(str(ROOT / "binder" / "links.py"))
+    repository = (ROOT / "binder" / "REPOSITORY").read_text().strip()
+    readme = (ROOT / "README.md").read_text()
+    assert module["links"](repository) in readme
+    for path in module["TARGETS"].values():
+        target = path.split("/", 2)[-1]  # lab/tree/X or voila/render/X -> X
+        assert (ROOT / target).exists(), target
+    assert "make start" in readme and "make test" in readme

@@ -1,0 +1,81 @@
+"""Course benchmarks: every figure is a ratio against a baseline measured in
+the same run, side by side, so that a slow or busy machine does not mislead.
+
+    python benchmarks/run.py            # all rows (includes a full `make test`)
+    python benchmarks/run.py --quick    # skip the rows that run the whole suite
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def import_time(module: str) -> float:
+    """Seconds to import ``module`` in a fresh interpreter (start-up excluded)."""
+    code = (f"import time; t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t)")
+    out = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip())
+
+
+def run_time(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def side_by_side(measure, subject, baseline, repeats: int) -> tuple[float, float]:
+    """Median of ``repeats`` interleaved runs of subject and baseline."""
+    measure(subject), measure(baseline)  # warm the file cache for both
+    subjects, baselines = [], []
+    for _ in range(repeats):
+        subjects.append(measure(subject))
+        baselines.append(measure(baseline))
+    return statistics.median(subjects), statistics.median(baselines)
+
+
+ROWS = [
+    # (label, measure, subject, baseline label, baseline, repeats, target, quick)
+    ("import mentorkit", import_time, "mentorkit", "import ipywidgets", "ipywidgets", 15, 1.2, True),
+    ("import the scenario player", import_time, "mentorkit.ui.scenario_player",
+     "import ipywidgets", "ipywidgets", 15, None, True),
+    ("mentorkit validate (all content)", run_time, [str(Path(PY).parent / "mentorkit"), "validate", "-q"],
+     "python -c pass", [PY, "-c", "pass"], 5, None, True),
+    ("make test (wall time)", run_time, ["make", "test"],
+     "pytest --collect-only", [PY, "-m", "pytest", "--collect-only", "-q"], 1, None, False),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip rows that run the whole suite")
+    args = parser.parse_args()
+    header = f"{'figure':36} {'baseline':24} {'subject s':>10} {'baseline s':>10} {'ratio':>7} {'target':>7}"
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    for label, measure, subject, base_label, baseline, repeats, target, quick in ROWS:
+        if args.quick and not quick:
+            continue
+        got, base = side_by_side(measure, subject, baseline, repeats)
+        ratio = got / base if base else float("inf")
+        flag = ""
+        if target is not None and ratio > target:
+            flag, missed = " (over target)", missed + 1
+        shown_target = f"{target:.2f}" if target is not None else "-"
+        print(f"{label:36} {base_label:24} {got:10.3f} {base:10.3f} {ratio:7.2f} {shown_target:>7}{flag}",
+              flush=True)
+    print(f"\n{missed} figure(s) over target" if missed else "\nall figures within target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
