@@ -5,6 +5,7 @@ import copy
 
 import pytest
 import yaml
+
 from mentorkit import scenario
 from mentorkit.content import ContentError, check_file
 from mentorkit.scenario import Playthrough

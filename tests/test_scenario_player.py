@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+
 from mentorkit import choose_scenario, scenario, show_scenario
 from mentorkit.store import Store
 from mentorkit.ui.scenario_player import ScenarioPlayer
@@ -131,3 +132,11 @@ def test_every_path_can_be_played_to_an_ending(scenario_id, mentorkit_home):
         assert player.play.finished and player.summary.value
         count += 1
     assert count >= 3
+
+
+def test_chooser_for_one_lesson_lists_only_its_scenarios(mentorkit_home):
+    chooser = choose_scenario(lesson="02-setting-expectations")
+    values = [value for _, value in chooser.picker.options]
+    assert "busy-mentor" in values
+    assert all("02-setting-expectations" in chooser.scenarios[v].lessons for v in values)
+    assert len(values) < len(scenario.available())

@@ -8,6 +8,7 @@ import textwrap
 import time
 
 import pytest
+
 from mentorkit.store import FORMAT, Store, StoreError, default_home
 
 

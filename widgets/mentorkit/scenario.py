@@ -202,6 +202,19 @@ def load(path_or_id: str | Path) -> Scenario:
     return from_data(data)
 
 
+def for_lesson(slug: str) -> list[Scenario]:
+    """The shipped scenarios that practise a lesson, in name order."""
+    found = []
+    for sid in available():
+        try:
+            loaded = load(sid)
+        except ContentError:
+            continue
+        if slug in loaded.lessons:
+            found.append(loaded)
+    return found
+
+
 def available() -> list[str]:
     """The ids of the scenarios shipped with the course, in name order."""
     return sorted(p.stem for p in scenarios_dir().glob("*.yaml"))

@@ -186,16 +186,19 @@ def show_scenario(scenario_id: str, store: Store | None = None):
 class ScenarioChooser(widgets.VBox):
     """A list of every scenario; choosing one shows its player below."""
 
-    def __init__(self, store: Store | None = None, **kwargs):
+    def __init__(self, store: Store | None = None, lesson: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.store = store or Store()
         self.scenarios: dict[str, model.Scenario] = {}
         problems = []
         for sid in model.available():
             try:
-                self.scenarios[sid] = model.load(sid)
+                loaded = model.load(sid)
             except ContentError as error:
                 problems.extend(error.problems)
+                continue
+            if lesson is None or lesson in loaded.lessons:
+                self.scenarios[sid] = loaded
         options = [(self._label(s), sid) for sid, s in self.scenarios.items()]
         self.picker = widgets.Dropdown(
             options=options, description="Scenario:",
@@ -225,8 +228,9 @@ class ScenarioChooser(widgets.VBox):
         self.stage.children = [self.player]
 
 
-def choose_scenario(store: Store | None = None):
-    """Show the list of scenarios with a player for the one chosen."""
+def choose_scenario(store: Store | None = None, lesson: str | None = None):
+    """Show the list of scenarios (those of one lesson, if given) with a
+    player for the one chosen."""
     if grading():
         return None
-    return ScenarioChooser(store=store)
+    return ScenarioChooser(store=store, lesson=lesson)
