@@ -1,0 +1,108 @@
+"""Every lesson has the course's shape, something to do, and runs in Voila."""
+
+import json
+import re
+
+import pytest
+
+from mentorkit import scenario
+from mentorkit.course import LESSONS
+
+from .notebook_checks import ROOT
+from .servers import voila
+
+CORE = ["02-setting-expectations", "03-feedback", "04-implicit-bias", "05-sponsorship", "06-allyship"]
+WRITTEN = [lesson.slug for lesson in LESSONS[1:] if (ROOT / lesson.notebook).exists()]
+INTERACTIVE = re.compile(r"\b(show_scenario|choose_scenario|agreement_builder|letter_checker|"
+                         r"patton_chart|doubt_raisers_chart|[a-z_]+_builder|[a-z_]+_lab)\(")
+REQUIRED_TOOLS = {
+    "02-setting-expectations": ["agreement_builder("],
+    "04-implicit-bias": ["doubt_raisers_table(", "doubt_raisers_chart(", "letter_checker("],
+    "05-sponsorship": ["patton_table(", "patton_chart("],
+}
+
+
+def cells(slug):
+    nb = json.loads((ROOT / "modules" / f"{slug}.ipynb").read_text(encoding="utf-8"))
+    return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
+
+
+def prose_words(slug):
+    text = "\n".join(src for kind, src in cells(slug) if kind == "markdown")
+    text = text.split("## References")[0]
+    return len(re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+
+
+def test_the_written_lessons_are_in_the_catalogue():
+    assert WRITTEN, "no lesson notebooks found in modules/"
+    assert set(WRITTEN) <= {lesson.slug for lesson in LESSONS}
+
+
+@pytest.mark.parametrize("slug", WRITTEN)
+def test_lesson_has_the_common_shape(slug):
+    number = int(slug[:2])
+    markdown = [src for kind, src in cells(slug) if kind == "markdown"]
+    first = markdown[0]
+    assert re.match(rf"# {number}\. \S", first), "starts with '# N. Title'"
+    assert re.search(r"\*\*Estimated time:\*\* \d+ minutes", first)
+    text = "\n".join(markdown)
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    for required in ("Objectives", "Key points", "Go further", "References"):
+        assert required in headings, f"missing '## {required}'"
+    assert headings.index("Objectives") < headings.index("Key points") < headings.index("References")
+    objectives = text.split("## Objectives")[1].split("\n## ")[0]
+    assert len(re.findall(r"^\s*[-*] ", objectives, re.M)) >= 3
+    key_points = text.split("## Key points")[1].split("\n## ")[0]
+    assert len(re.findall(r"^\s*[-*] ", key_points, re.M)) >= 3
+    references = text.split("## References")[1]
+    numbered = re.findall(r"^\s*(\d+)\. ", references, re.M)
+    assert len(numbered) >= 2 and numbered[:2] == ["1", "2"]
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", text.split("## References")[0])}
+    assert cited and max(cited) <= len(numbered), "every [n] cited has a reference"
+    go_further = text.split("## Go further")[1].split("\n## ")[0]
+    assert f"**{slug}**" in go_further, "names the lesson's assignment"
+    assert "scenarios.ipynb" in go_further and "self-assessments/" in go_further
+
+
+@pytest.mark.parametrize("slug", WRITTEN)
+def test_lesson_is_substantial(slug):
+    assert 1500 <= prose_words(slug) <= 3200
+
+
+@pytest.mark.parametrize("slug", WRITTEN)
+def test_lesson_has_something_to_do(slug):
+    code = "\n".join(src for kind, src in cells(slug) if kind == "code")
+    assert INTERACTIVE.search(code)
+    for tool in REQUIRED_TOOLS.get(slug, []):
+        assert tool in code, f"{slug} should use {tool}"
+    assert all(len(src.splitlines()) <= 4 for kind, src in cells(slug) if kind == "code"), \
+        "code cells stay short"
+
+
+@pytest.mark.parametrize("slug", WRITTEN)
+def test_lesson_embeds_its_own_scenarios(slug):
+    code = "\n".join(src for kind, src in cells(slug) if kind == "code")
+    embedded = re.findall(r'show_scenario\("([a-z0-9-]+)"\)', code)
+    listed = re.findall(r'choose_scenario\(lesson="([a-z0-9-]+)"\)', code)
+    ids = {s.id for s in scenario.for_lesson(slug)}
+    assert embedded or listed
+    assert set(embedded) <= set(scenario.available())
+    assert set(embedded) & ids or listed == [slug]
+
+
+@pytest.fixture(scope="module")
+def voila_server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("voila-lessons")
+    with voila(env={"MENTORKIT_HOME": str(home)}) as server:
+        server.start("/voila/")
+        yield server
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["00-welcome", *WRITTEN])
+def test_lesson_renders_in_voila_without_errors(slug, voila_server):
+    status, body = voila_server.get(f"/voila/render/modules/{slug}.ipynb", timeout=180)
+    assert status == 200
+    assert "There was an error when executing cell" not in body
+    assert "Traceback" not in body and "NotImplementedError" not in body
+    assert "from mentorkit" not in body  # no code shown
