@@ -34,6 +34,29 @@ LESSONS: tuple[Lesson, ...] = (
 LESSON_SLUGS = frozenset(lesson.slug for lesson in LESSONS)
 
 
+@dataclass(frozen=True)
+class SelfAssessment:
+    """A self-assessment app: its store instrument id is its notebook's name."""
+
+    id: str
+    title: str
+    lessons: tuple[str, ...]
+
+    @property
+    def notebook(self) -> str:
+        return f"exercises/self-assessments/{self.id}.ipynb"
+
+
+SELF_ASSESSMENTS: tuple[SelfAssessment, ...] = (
+    SelfAssessment("competencies", "Mentoring competencies (before and after the course)",
+                   ("00-welcome", "11-closing")),
+    SelfAssessment("practices", "Allyship and sponsorship practices", ("06-allyship", "05-sponsorship")),
+    SelfAssessment("impostor-feelings", "Impostor feelings check", ("07-impostor-feelings",)),
+    SelfAssessment("network-map", "Developmental network map", ("08-developmental-networks",)),
+    SelfAssessment("career-conference", "Career conference preparation", ("09-career-development",)),
+)
+
+
 def course_root() -> Path:
     """The course directory: ``$MENTORKIT_COURSE``, else the nearest folder
     above the working directory that holds ``exercises/``, else the checkout

@@ -8,32 +8,33 @@ from datetime import date, timedelta
 import ipywidgets as widgets
 
 from ..agreement import CHANNELS, CONFIDENTIALITY, FREQUENCIES, Agreement
-from ..store import Store, StoreError
+from ..store import Store
 from . import grading
-from ._html import CSS, esc, markdown
-from .download import download_link
+from ._form import LABEL, WIDE, DocumentForm, tall
 
 INSTRUMENT, KEY = "agreement", "current"
-WIDE = widgets.Layout(width="100%", max_width="40em")
-LABEL = {"description_width": "14em"}
 
 
-class AgreementBuilder(widgets.VBox):
+class AgreementBuilder(DocumentForm):
     """Each field has a visible label and, when needed, a message beside it."""
 
+    instrument, key = INSTRUMENT, KEY
+    filename = "mentoring-agreement.md"
+    button_label = "Make my compact"
+    download_label = "Download the compact (Markdown)"
+    model_class = Agreement
+
     def __init__(self, store: Store | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.store = store or Store()
-        record = self.store.load(INSTRUMENT, KEY)
-        model = Agreement.from_data(record.data) if record else Agreement()
+        super().__init__(store=store, **kwargs)
+
+    def make_fields(self, model: Agreement) -> dict[str, widgets.Widget]:
         if model.review is None:
             model.review = model.start + timedelta(days=365)
-        self.model = model
-        self.fields = {
+        return {
             "mentor": widgets.Text(model.mentor, description="Mentor's name", style=LABEL, layout=WIDE),
             "mentee": widgets.Text(model.mentee, description="Mentee's name", style=LABEL, layout=WIDE),
             "goals": widgets.Textarea(model.goals, description="Goals (one a line)", style=LABEL,
-                                      layout=widgets.Layout(width="100%", max_width="40em", height="6em")),
+                                      layout=tall()),
             "start": widgets.DatePicker(value=model.start, description="Starting on", style=LABEL),
             "frequency": widgets.Dropdown(options=FREQUENCIES, value=model.frequency,
                                           description="We meet", style=LABEL),
@@ -53,59 +54,13 @@ class AgreementBuilder(widgets.VBox):
             "no_fault": widgets.Checkbox(model.no_fault, description="Either of us may end it without fault",
                                          style={"description_width": "initial"}, indent=False),
         }
-        self.messages = {name: widgets.HTML() for name in self.fields}
-        rows = [widgets.HBox([w, self.messages[n]]) for n, w in self.fields.items()]
-        self.make_button = widgets.Button(description="Make my compact", icon="file-text-o",
-                                          button_style="primary")
-        self.make_button.on_click(self._make)
-        self.advice = widgets.HTML()
-        self.preview = widgets.HTML()
-        self.status = widgets.HTML()
-        for w in self.fields.values():
-            w.observe(self._changed, names="value")
-        self.children = [widgets.HTML(CSS), *rows, self.advice, self.make_button, self.status,
-                         self.preview]
-        self._show_advice()
 
-    def _read(self) -> Agreement:
+    def read(self) -> Agreement:
         values = {name: w.value for name, w in self.fields.items()}
         values["channels"] = list(values["channels"])
         values["start"] = values["start"] or date.today()
         values["minutes"] = int(values["minutes"] or 0)
         return Agreement(**values)
-
-    def _changed(self, _change=None) -> None:
-        self.model = self._read()
-        for message in self.messages.values():
-            message.value = ""  # messages appear once the learner asks for the compact
-        try:
-            self.store.save(INSTRUMENT, KEY, self.model.to_data())
-            self.status.value = ""
-        except StoreError as exc:
-            self.status.value = f'<div class="mk-status" role="status">Not saved: {esc(exc)}</div>'
-        self._show_advice()
-
-    def _show_advice(self) -> None:
-        notes = self.model.advice()
-        self.advice.value = ("<div class='mk-card mk-meta'><ul>"
-                             + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>"
-                             if notes else "")
-
-    def _make(self, _button=None) -> None:
-        self.model = self._read()
-        problems = self.model.problems()
-        for name, message in self.messages.items():
-            text = problems.get(name)
-            message.value = f'<span class="mk-status" role="alert">{esc(text)}</span>' if text else ""
-        if problems:
-            self.preview.value = ('<div class="mk-status" role="alert">Some fields need attention '
-                                  "(see the notes beside them).</div>")
-            return
-        text = self.model.to_markdown()
-        link = download_link(text, "mentoring-agreement.md", "Download the compact (Markdown)",
-                             "text/markdown")
-        self.preview.value = (f'<div class="mk-card mk-feedback mk-helpful">{markdown(text)}'
-                              f"<p>{link}</p></div>")
 
 
 def agreement_builder(store: Store | None = None):

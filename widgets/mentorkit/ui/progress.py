@@ -1,0 +1,162 @@
+"""Views of the learner's progress: the course map on the welcome page, the
+"I have finished this lesson" tick at the end of each lesson, and the
+certificate maker of the closing lesson."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from .. import progress as model
+from ..course import LESSONS, course_root
+from ..store import Store, StoreError
+from . import grading
+from ._html import CSS, esc
+from .download import download_link
+
+MARK = {model.DONE: "&#10003; done", model.STARTED: "&#9680; started", model.NOT_STARTED: "&#9675; not yet"}
+MAP_CSS = """
+<style>
+.mk-map { border-collapse: collapse; font-size: 14px; color: #1b1b1b; }
+.mk-map th, .mk-map td { border: 1px solid #9aa5b1; padding: 0.35em 0.6em; vertical-align: top;
+  text-align: left; }
+.mk-map th { background: #e8edf3; }
+.mk-map .mk-done { color: #14532d; font-weight: bold; }
+.mk-map .mk-started { color: #6b4e00; }
+.mk-map .mk-not { color: #3d3d3d; }
+.mk-map ul { margin: 0; padding-left: 1.1em; }
+</style>
+"""
+
+
+def _href(path: str) -> str:
+    """A link to a course file relative to the notebook on screen, so it works in
+    JupyterLab and in Voila alike."""
+    return Path(os.path.relpath(course_root() / path, Path.cwd())).as_posix()
+
+
+def _status(item: model.Item) -> str:
+    css = {model.DONE: "mk-done", model.STARTED: "mk-started"}.get(item.status, "mk-not")
+    detail = f" ({esc(item.detail)})" if item.detail and item.status != model.NOT_STARTED else ""
+    return f'<span class="{css}">{MARK[item.status]}</span>{detail}'
+
+
+def map_html(progress: model.Progress) -> str:
+    """The course map as an HTML table: one row per lesson."""
+    counts = progress.counts()
+    summary = "; ".join(f"{done} of {total} {kind}s done" for kind, (done, total) in counts.items())
+    rows = []
+    for lesson in LESSONS:
+        own = progress.for_lesson(lesson.slug, "lesson")
+        title = (f'<a href="{esc(_href(lesson.notebook))}">{esc(lesson.title)}</a>' if own
+                 else f"{esc(lesson.title)} <em>(coming soon)</em>")
+        cells = [f"{lesson.slug[:2]}", title, _status(own[0]) if own else ""]
+        for kind in ("scenario", "assignment", "self-assessment"):
+            items = [i for i in progress.for_lesson(lesson.slug, kind)
+                     if kind != "scenario" or i.lessons[0] == lesson.slug]
+            cells.append("<ul>" + "".join(
+                f'<li><a href="{esc(_href(i.path))}">{esc(i.title)}</a>: {_status(i)}</li>'
+                for i in items) + "</ul>" if items else "")
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in
+                   ("#", "Lesson", "Lesson done?", "Scenarios", "Assignment", "Self-assessment"))
+    notes = "".join(f"<li>{esc(p)}</li>" for p in progress.problems)
+    return (f'{MAP_CSS}<p class="mk-meta">{esc(summary)}.</p>'
+            f'<table class="mk-map"><caption class="mk-meta">Your progress through the course</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            + (f'<ul class="mk-status">{notes}</ul>' if notes else ""))
+
+
+class ProgressMap(widgets.VBox):
+    """The course map with the learner's progress, and a button to refresh it."""
+
+    def __init__(self, store: Store | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.store = store or Store()
+        self.table = widgets.HTML()
+        self.refresh_button = widgets.Button(description="Refresh my progress", icon="refresh")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.children = [widgets.HTML(CSS), self.table, self.refresh_button]
+        self.refresh()
+
+    def refresh(self) -> model.Progress:
+        self.store.problems.clear()
+        self.progress = model.course_progress(store=self.store)
+        self.table.value = map_html(self.progress)
+        return self.progress
+
+
+def progress_map(store: Store | None = None):
+    """The course map with progress; nothing during autograding."""
+    return None if grading() else ProgressMap(store=store)
+
+
+class LessonComplete(widgets.VBox):
+    """A tick box at the end of a lesson that records it as finished."""
+
+    def __init__(self, slug: str, store: Store | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.slug, self.store = slug, store or Store()
+        self.box = widgets.Checkbox(model.lesson_done(slug, self.store), indent=False,
+                                    description="I have finished this lesson",
+                                    style={"description_width": "initial"})
+        self.status = widgets.HTML()
+        self.box.observe(self._changed, names="value")
+        self.children = [widgets.HTML(CSS), self.box, self.status]
+
+    def _changed(self, change) -> None:
+        try:
+            model.mark_lesson(self.slug, change["new"], store=self.store)
+        except StoreError as exc:
+            self.status.value = f'<p class="mk-status">Not saved: {esc(exc)}</p>'
+            return
+        self.status.value = ('<p class="mk-meta">Saved. It now shows as done on the course map.</p>'
+                             if change["new"] else '<p class="mk-meta">Saved as not finished.</p>')
+
+
+def lesson_complete(slug: str, store: Store | None = None):
+    """The "I have finished this lesson" tick box; nothing during autograding."""
+    return None if grading() else LessonComplete(slug, store=store)
+
+
+class CertificateMaker(widgets.VBox):
+    """Type a name, get a PDF certificate of what the store says was done."""
+
+    def __init__(self, store: Store | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.store = store or Store()
+        self.name = widgets.Text(description="Name on the certificate", placeholder="e.g. Dr. Ana Ortiz",
+                                 style={"description_width": "13em"},
+                                 layout=widgets.Layout(width="100%", max_width="36em"))
+        self.message = widgets.HTML()
+        self.button = widgets.Button(description="Make my certificate", button_style="primary",
+                                     icon="certificate")
+        self.button.on_click(self._make)
+        self.result = widgets.HTML()
+        self.children = [widgets.HTML(CSS), widgets.HBox([self.name, self.message]), self.button,
+                         self.result]
+
+    def _make(self, _button=None) -> bytes | None:
+        from ..certificate import certificate_for, certificate_pdf
+
+        try:
+            cert = certificate_for(self.name.value, model.course_progress(store=self.store))
+        except ValueError as exc:
+            self.message.value = f'<span class="mk-status">{esc(exc)}</span>'
+            self.result.value = ""
+            return None
+        self.message.value = ""
+        pdf = certificate_pdf(cert)
+        note = ("" if cert.complete else
+                f" It lists the {len(cert.lessons)} of {cert.lessons_total} lessons you have ticked as "
+                "finished; tick the rest and make it again whenever you like.")
+        self.result.value = (f'<p class="mk-meta">Your certificate is ready.{esc(note)}</p>'
+                             + download_link(pdf, "mentorkit-certificate.pdf",
+                                             "Download your certificate (PDF)", mime="application/pdf"))
+        return pdf
+
+
+def certificate_maker(store: Store | None = None):
+    return None if grading() else CertificateMaker(store=store)
