@@ -1,0 +1,57 @@
+"""The course map on the welcome page, in Voila and a real Chromium: it shows
+what the learner's store says, and the lesson tick updates it."""
+
+import pytest
+
+from mentorkit.store import Store
+
+from .servers import voila
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PAGE = "/voila/render/modules/00-welcome.ipynb"
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    home = tmp_path_factory.mktemp("voila-progress")
+    store = Store(home)
+    store.save("scenarios", "saying-no", {"steps": [], "completions": [{"ending": "end", "steps": []}]})
+    store.save("scenarios", "first-meeting", {"steps": [["start", "a"]], "completions": []})
+    store.save("lessons", "02-setting-expectations", {"done": True})
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(learner):
+    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
+        running.start("/voila/")
+        yield running
+
+
+def row(page, number):
+    return page.locator("table.mk-map tbody tr").filter(has=page.locator(f"td:text-is('{number}')"))
+
+
+def test_the_map_shows_the_learners_progress(page, server):
+    page.goto(server.url(PAGE), wait_until="domcontentloaded", timeout=120_000)
+    page.wait_for_selector("table.mk-map", timeout=120_000)
+    assert "from mentorkit" not in page.content()
+    assert "✓ done" in row(page, "02").inner_text()
+    assert "Six committees and counting: ✓ done" in row(page, "09").inner_text()
+    assert "Meeting a new mentee: ◐ started" in row(page, "02").inner_text()
+    lesson_link = row(page, "02").get_by_role("link", name="Setting expectations")
+    assert lesson_link.get_attribute("href").endswith("02-setting-expectations.ipynb")
+
+
+def test_ticking_the_welcome_updates_the_map(page, server, learner):
+    page.goto(server.url(PAGE), wait_until="domcontentloaded", timeout=120_000)
+    page.wait_for_selector("table.mk-map", timeout=120_000)
+    assert "✓ done" not in row(page, "00").inner_text()
+    page.get_by_label("I have finished this lesson").check()
+    page.get_by_text("Saved. It now shows as done").wait_for(timeout=30_000)
+    assert Store(learner).load("lessons", "00-welcome").data == {"done": True}
+    page.get_by_role("button", name="Refresh my progress").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('table.mk-map tbody tr')]"
+        ".some(r => r.cells[0].innerText === '00' && r.innerText.includes('✓ done'))",
+        timeout=30_000)
