@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mentorkit-installed
 PIN    := binder/requirements.txt
+TEMPLATE := share/jupyter/voila/templates/mentorkit
 PORT   ?= 8888
 
 # As root, Jupyter refuses to start unless told it may; with no display there
@@ -21,6 +22,9 @@ $(STAMP): pyproject.toml $(PIN)
 	@echo "Installing mentorkit and its dependencies into $(VENV) (first run takes a few minutes)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(PIN) -e ".[test]"
+	@# the course's Voila template (voila.json): an editable install does not copy data files
+	mkdir -p $(VENV)/share/jupyter/voila/templates
+	ln -sfn $(CURDIR)/$(TEMPLATE) $(VENV)/share/jupyter/voila/templates/mentorkit
 	@touch $(STAMP)
 
 install: $(STAMP)

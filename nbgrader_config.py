@@ -8,9 +8,12 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "mentorkit"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
-# Feedback returned to participants must never show the hidden tests.
+# Feedback returned to participants must never show the hidden tests: not in a
+# test cell's source, and not in the traceback a failed hidden test leaves behind
+# (HideTestTracebacks must run while the hidden lines are still there to find).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "mentorkit.feedback.HideTestTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-KINDS = ("scenario",)
+KINDS = ("scenario", "instrument")
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,9 @@ def _a(kind: Any) -> str:
 
 
 def _checkers() -> dict[str, Callable[[Any, str, Path], list[Problem]]]:
-    from . import scenario
+    from . import assessment, scenario
 
-    return {"scenario": scenario.check}
+    return {"scenario": scenario.check, "instrument": assessment.check}
 
 
 def check_file(path: Path, label: str | None = None) -> list[Problem]:

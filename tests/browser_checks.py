@@ -1,0 +1,93 @@
+"""Checks that every Voila app gets in a real Chromium: accessibility (axe-core),
+console errors, and that no request leaves the machine.
+
+    from .browser_checks import RequestLog, axe_violations, describe, page_errors
+
+    log = RequestLog(page)                 # before page.goto(...)
+    ...                                    # use the app
+    assert log.external() == []            # nothing but 127.0.0.1 / localhost / data: / blob:
+    assert axe_violations(page) == [], describe(axe_violations(page))
+    assert page_errors(page) == []         # console errors, minus the known harmless ones
+
+axe-core comes from PyPI: the ``axe-playwright-python`` package (a test
+dependency in pyproject.toml) ships ``axe.min.js``; only that file is used,
+injected into the page and run with ``axe.run``. Nothing is fetched at test
+time, so the check works on a fresh machine with the test extra installed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from urllib.parse import urlparse
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOCAL_SCHEMES = {"data", "blob", "about"}
+SERIOUS = ("serious", "critical")
+
+# Console messages that are not errors of the course's code. Each needs a reason.
+HARMLESS = (
+    # Chromium reports the browser-side cancel of a widget comm on page unload.
+    "WebSocket is already in CLOSING or CLOSED state",
+)
+
+
+@cache
+def axe_source() -> str:
+    """The text of axe.min.js, bundled by the axe-playwright-python package."""
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = SERIOUS, exclude: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's violations on the page as it is now, of the given impacts.
+
+    ``exclude`` lists CSS selectors that axe should skip (say why at the call).
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    context = {"exclude": [[sel] for sel in exclude]} if exclude else "document"
+    result = page.evaluate(
+        """async (context) => {
+            const ctx = context === "document" ? document : context;
+            return await axe.run(ctx, {resultTypes: ["violations"]});
+        }""",
+        context,
+    )
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def describe(violations: list[dict]) -> str:
+    """Violations as readable lines: rule, impact, help and the first elements."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+class RequestLog:
+    """Every URL the page requests (documents, scripts, styles, fonts, images,
+    XHR, WebSockets), recorded from the moment it is attached."""
+
+    def __init__(self, page):
+        self.urls: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.on("websocket", lambda socket: self.urls.append(socket.url))
+
+    def external(self) -> list[str]:
+        """The recorded URLs that go anywhere but this machine."""
+        found = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in LOCAL_SCHEMES:
+                continue
+            if (parsed.hostname or "") not in LOCAL_HOSTS:
+                found.append(url)
+        return found
+
+
+def page_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions collected by the ``page`` fixture,
+    without the known harmless ones (see ``HARMLESS``)."""
+    return [e for e in getattr(page, "console_errors", []) if not any(h in e for h in HARMLESS)]

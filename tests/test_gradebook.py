@@ -1,0 +1,153 @@
+"""The gradebook dashboard: frames read from a gradebook built with nbgrader's API
+(known numbers), the HTML view in the kernel, the friendly page when there is
+no gradebook, and the Voila page in a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from mentorkit import gradebook as model
+from mentorkit.ui import gradebook as view
+
+from .cohort_fixtures import SAMPLE_ASSIGNMENTS, SAMPLE_ROSTER, build_sample_gradebook
+from .servers import voila
+
+PAGE = "/voila/render/exercises/facilitator/gradebook.ipynb"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        # nbgrader runs `alembic` from PATH when it creates a gradebook.
+        patch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+        return build_sample_gradebook(tmp_path_factory.mktemp("gradebook") / "gradebook.db")
+
+
+@pytest.fixture
+def cohort(sample_db):
+    return model.load(sample_db)
+
+
+def test_the_gradebook_is_found_in_the_course_or_where_the_environment_says(monkeypatch, tmp_path):
+    monkeypatch.delenv(model.ENV, raising=False)
+    monkeypatch.setenv("MENTORKIT_COURSE", str(tmp_path))
+    assert model.gradebook_path() == tmp_path / "gradebook.db"
+    monkeypatch.setenv(model.ENV, str(tmp_path / "elsewhere.db"))
+    assert model.gradebook_path() == tmp_path / "elsewhere.db"
+
+
+def test_roster_and_assignments_are_read(cohort):
+    assert set(cohort.students["student_id"]) == {s[0] for s in SAMPLE_ROSTER}
+    assert list(cohort.assignments["assignment"]) == sorted(SAMPLE_ASSIGNMENTS)
+    assert "Jo <b> Smith & Co" in set(cohort.students["name"])
+    assert list(cohort.assignments["label"])[:2] == ["01 Models of mentoring", "02 Setting expectations"]
+
+
+def test_completion_by_lesson_counts_graded_waiting_and_missing(cohort):
+    table = cohort.completion_by_lesson().set_index("assignment")
+    assert table.loc["01-models-of-mentoring", ["Submitted", "Graded", "Needs grading", "Not submitted"]
+                     ].tolist() == [4, 3, 1, 2]
+    assert table.loc["02-setting-expectations", ["Submitted", "Graded", "Needs grading", "Not submitted"]
+                     ].tolist() == [2, 1, 1, 4]
+    assert table.loc["03-feedback", ["Submitted", "Not submitted"]].tolist() == [0, 6]
+    assert table.loc["01-models-of-mentoring", "Submitted (%)"] == pytest.approx(66.7)
+
+
+def test_completion_by_participant(cohort):
+    table = cohort.completion()
+    assert table.shape == (6, 3)
+    assert table.loc["Rania Ahmed"].tolist() == [model.GRADED, model.GRADED, model.NOT_SUBMITTED]
+    assert table.loc["ليلى حداد", "01 Models of mentoring"] == model.NEEDS_GRADING
+    assert set(table.loc["Nia Owens"]) == {model.NOT_SUBMITTED}
+
+
+def test_who_has_not_submitted(cohort):
+    missing = cohort.not_submitted()
+    first = missing[missing["assignment"] == "01-models-of-mentoring"]
+    assert set(first["name"]) == {"Nia Owens", "Preet Kaur"}
+    assert len(missing[missing["assignment"] == "03-feedback"]) == len(SAMPLE_ROSTER)
+
+
+def test_what_waits_for_grading_by_hand(cohort):
+    waiting = cohort.needs_grading()
+    assert set(zip(waiting["student_id"], waiting["cells"], strict=True)) == {
+        ("lhaddad", "reflection_mentoring_model"), ("jsmith", "reflection_first_meeting")}
+
+
+def test_score_summary_per_reflection_and_check(cohort):
+    summary = cohort.item_summary().set_index("item")
+    assert summary.loc["reflection_mentoring_model", "kind"] == model.REFLECTION
+    assert summary.loc["mentor_roles", "kind"] == model.CHECK
+    assert summary.loc["reflection_mentoring_model", ["count", "mean"]].tolist() == [3, 3.0]
+    assert summary.loc["mentor_roles", ["count", "mean"]].tolist() == [4, 0.75]
+    assert summary.loc["feedback_timing", "count"] == 0
+    totals = cohort.totals().set_index(["student_id", "assignment"])
+    assert totals.loc[("rahmed", "01-models-of-mentoring"), ["score", "max_score", "final"]].tolist() \
+        == [7.0, 7.0, True]
+    assert not totals.loc[("jsmith", "02-setting-expectations"), "final"]
+
+
+def test_reading_never_writes(sample_db):
+    before = sample_db.read_bytes()
+    model.load(sample_db).completion()
+    assert sample_db.read_bytes() == before
+
+
+def test_a_missing_gradebook_is_explained(tmp_path):
+    with pytest.raises(model.GradebookError, match="no gradebook at .* `nbgrader db student import"):
+        model.load(tmp_path / "gradebook.db")
+    html = view.show_gradebook(tmp_path / "gradebook.db")._repr_html_()
+    assert "Nothing to show yet" in html and "MENTORKIT_GRADEBOOK" in html
+    assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_a_file_that_is_not_a_gradebook_is_explained(tmp_path):
+    broken = tmp_path / "gradebook.db"
+    broken.write_text("these are notes, not a database")
+    html = view.show_gradebook(broken)._repr_html_()
+    assert "could not be read as an nbgrader gradebook" in html
+    assert "Traceback" not in html and "SELECT" not in html
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert "could not be read" in view.show_gradebook(empty)._repr_html_()
+
+
+def test_the_dashboard_html_has_every_section_and_escapes_names(sample_db):
+    html = view.show_gradebook(sample_db)._repr_html_()
+    for heading in ("Completion by lesson", "Who has not submitted", "Waiting to be graded by hand",
+                    "Completion by participant", "Scores by reflection and knowledge check"):
+        assert f"<h2>{heading}</h2>" in html
+    assert html.count("<img ") == 1 + 2  # completion, and scores for the two assignments with grades
+    assert 'alt="Completion by lesson. 01 Models of mentoring: 4 submitted' in html
+    assert "Nia Owens" in html and "Preet Kaur" in html
+    assert "Jo &lt;b&gt; Smith &amp; Co" in html and "Jo <b>" not in html
+
+
+def test_completion_chart_labels_each_lesson(cohort):
+    fig = view.completion_figure(cohort.completion_by_lesson())
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(cohort.assignments["label"])
+    assert ax.get_xlabel() == "Participants"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Graded", "Needs grading", "Not submitted"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_voila_renders_the_dashboard_over_a_gradebook(page, sample_db, tmp_path):
+    with voila(env={view.model.ENV: str(sample_db), "MENTORKIT_HOME": str(tmp_path)}) as server:
+        server.start("/voila/")
+        page.goto(server.url(PAGE), wait_until="domcontentloaded", timeout=120_000)
+        page.wait_for_selector("img[alt^='Completion by lesson']", timeout=120_000)
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert "show_gradebook" not in page.content()  # Voila shows no code
+        assert "Who has not submitted" in text
+        assert "Nia Owens" in text and "Preet Kaur" in text
+        assert "ليلى حداد" in text
+        assert page.locator("img[alt^='Scores for 01 Models of mentoring']").count() == 1
+        assert page.locator("table").count() >= 4
