@@ -80,6 +80,13 @@ def test_lesson_has_something_to_do(slug):
 
 
 @pytest.mark.parametrize("slug", WRITTEN)
+def test_lesson_has_a_finished_tick_for_the_course_map(slug):
+    code = [src for kind, src in cells(slug) if kind == "code"]
+    assert any(f'lesson_complete("{slug}")' in src for src in code), \
+        f"{slug} needs a lesson_complete(\"{slug}\") cell so the course map can show it as done"
+
+
+@pytest.mark.parametrize("slug", WRITTEN)
 def test_lesson_embeds_its_own_scenarios(slug):
     code = "\n".join(src for kind, src in cells(slug) if kind == "code")
     embedded = re.findall(r'show_scenario\("([a-z0-9-]+)"\)', code)
