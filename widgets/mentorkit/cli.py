@@ -45,6 +45,55 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class ProgressBar:
+    """``Reading exports [#####-----] 1000/2000`` on one line of stderr."""
+
+    def __init__(self, label: str, stream=None, width: int = 30):
+        self.label, self.stream, self.width = label, stream or sys.stderr, width
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // max(total, 1)
+        if filled == self.shown and done != total:
+            return  # redraw only when the bar grows
+        self.shown = filled
+        bar = "#" * filled + "-" * (self.width - filled)
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
+        self.stream.flush()
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import assessment
+    from .content import ContentError
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"mentorkit report: {args.folder}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        print(f"mentorkit report: --out {args.out}: the folder {out.parent} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        instrument = assessment.load(args.instrument)
+    except ContentError as exc:
+        print(f"mentorkit report: instrument {args.instrument!r}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    from . import cohort
+    from .report import report_html
+
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    found = cohort.read_folder(folder, instrument, progress=ProgressBar("Reading exports") if show else None)
+    out.write_text(report_html(found), encoding="utf-8")
+    for note in found.notes:
+        print(f"{folder / note.file}: {note.outcome}: {note.why}", file=sys.stderr)
+    not_used = sum(1 for note in found.notes if note.outcome == cohort.NOT_USED)
+    print(f"{out}: {len(found.participants)} participant(s), {len(found.paired())} with before and after; "
+          f"{found.files_read} file(s) read, {not_used} not used (listed in the report)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorkit", description="Tools for the mentorkit course."
@@ -60,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
     validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     validate.set_defaults(func=_validate)
+    report = sub.add_parser(
+        "report",
+        help="cohort report: pre/post change from participants' self-assessment exports",
+        description="Read every self-assessment export (CSV or JSON) in FOLDER, match each "
+        "participant's answers before and after the course, and write an HTML report. Files that "
+        "cannot be used are listed in the report with the reason. "
+        "Exit status: 0 report written, 2 usage error.",
+    )
+    report.add_argument("folder", metavar="FOLDER", help="the folder of exported files")
+    report.add_argument("--out", default="report.html", help="the HTML file to write (default: report.html)")
+    report.add_argument("--instrument", default="competencies",
+                        help="the self-assessment the files are for (default: competencies)")
+    report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show a progress bar (default: when the terminal is interactive)")
+    report.set_defaults(func=_report)
     return parser
 
 

@@ -1,0 +1,145 @@
+"""The cohort dashboard: the facilitator points it at the folder of exported
+self-assessment files (or uploads them), and it shows the cohort report of
+:mod:`mentorkit.report` in the page, with the same report as a download.
+
+    from mentorkit.ui.cohort import cohort_dashboard
+    cohort_dashboard()          # folder from $MENTORKIT_COHORT, else cohort-exports/
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ..course import course_root, instruments_dir
+from ._html import esc
+from .download import download_link
+
+ENV = "MENTORKIT_COHORT"
+CSS = """
+<style>
+.mk-cohort { font-size: 14px; line-height: 1.45; color: #1b1b1b; max-width: 70em; }
+.mk-cohort h1 { font-size: 24px; } .mk-cohort h2 { font-size: 19px; margin: 1.2em 0 0.4em; }
+.mk-cohort table { border-collapse: collapse; margin: 0.4em 0 1em; }
+.mk-cohort caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
+.mk-cohort th, .mk-cohort td { border: 1px solid #9aa5b1; padding: 0.3em 0.6em; text-align: left;
+  vertical-align: top; }
+.mk-cohort th { background: #e8edf3; } .mk-cohort td.num { text-align: right; }
+.mk-cohort .mk-answer { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 40em; }
+.mk-cohort .mk-callout { border-left: 6px solid #9a6700; background: #fff8e6; padding: 0.4em 0.9em; }
+.mk-cohort .mk-meta, .mk-cohort figcaption { color: #3d3d3d; font-size: 13px; }
+.mk-cohort-problem { color: #8a1c12; font-weight: bold; font-size: 14px; }
+.mk-cohort-ok { color: #14532d; font-size: 14px; }
+.mk-cohort-form .widget-label { width: auto !important; min-width: 11em; }
+</style>
+"""
+
+
+def default_folder() -> Path:
+    configured = os.environ.get(ENV)
+    return Path(configured).expanduser() if configured else course_root() / "cohort-exports"
+
+
+def instrument_ids() -> list[str]:
+    """Self-assessments with a before and an after (a report shows change)."""
+    import yaml
+
+    found = []
+    for path in sorted(instruments_dir().glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and data.get("kind") == "instrument":
+            found.append((0 if len(data.get("timepoints") or ()) > 1 else 1, path.stem))
+    return [stem for _, stem in sorted(found)] or ["competencies"]
+
+
+class CohortDashboard(widgets.VBox):
+    """Folder (or uploaded files) in, report out."""
+
+    def __init__(self, folder: str | Path | None = None, **kwargs):
+        super().__init__(**kwargs)
+        style = {"description_width": "initial"}
+        self.folder = widgets.Text(str(folder or default_folder()), description="Folder of exported files",
+                                   style=style, layout=widgets.Layout(width="100%", max_width="48em"))
+        choices = instrument_ids()
+        self.instrument = widgets.Dropdown(options=choices, value=choices[0], description="Self-assessment",
+                                           style=style)
+        self.build = widgets.Button(description="Build the report", button_style="primary",
+                                    icon="chart-bar", tooltip="Read every file in the folder")
+        self.upload = widgets.FileUpload(accept=".csv,.json", multiple=True,
+                                         description="Or upload the files")
+        self.upload.layout.width = "auto"
+        self.message = widgets.HTML()
+        self.result = widgets.HTML()
+        self.build.on_click(lambda _: self.from_folder())
+        self.upload.observe(lambda _: self.from_upload(), names="value")
+        form = widgets.VBox([self.folder, self.instrument, widgets.HBox([self.build, self.upload]),
+                             self.message])
+        form.add_class("mk-cohort-form")
+        self.result.add_class("mk-cohort")
+        self.children = [widgets.HTML(CSS), form, self.result]
+
+    def say(self, text: str, problem: bool = False) -> None:
+        kind = "mk-cohort-problem" if problem else "mk-cohort-ok"
+        self.message.value = f'<p class="{kind}" role="status">{esc(text)}</p>' if text else ""
+
+    def from_folder(self) -> bool:
+        folder = Path(self.folder.value.strip() or ".").expanduser()
+        if not folder.is_dir():
+            self.say(f"There is no folder {folder}. Type the path of the folder that holds the files "
+                     "participants sent you.", problem=True)
+            return False
+        return self._report(folder, folder.name)
+
+    def from_upload(self) -> bool:
+        files = self.upload.value
+        if not files:
+            return False
+        with tempfile.TemporaryDirectory(prefix="mentorkit-cohort-") as tmp:
+            for number, item in enumerate(files, start=1):
+                name = Path(str(item.get("name") or f"file-{number}")).name or f"file-{number}"
+                (Path(tmp) / name).write_bytes(bytes(item["content"]))
+            return self._report(Path(tmp), f"{len(files)} uploaded file(s)")
+
+    def _report(self, folder: Path, label: str) -> bool:
+        from .. import assessment, cohort
+        from ..content import ContentError
+        from ..report import report_body, report_html
+
+        try:
+            instrument = assessment.load(self.instrument.value)
+        except ContentError as exc:
+            self.say(f"The self-assessment {self.instrument.value} cannot be read: {exc}", problem=True)
+            return False
+        self.say(f"Reading {label}...")
+        found = cohort.read_folder(folder, instrument)
+        found.folder = label
+        if found.files_read == 0:
+            self.say(f"{label} holds no files yet.", problem=True)
+            self.result.value = ""
+            return False
+        link = download_link(report_html(found), "cohort-report.html", "Download this report (HTML)",
+                             mime="text/html")
+        self.result.value = (f"<p>{link} <span class=\"mk-meta\">(the download numbers the files "
+                             "instead of naming them, so that you can share it)</span></p>"
+                             + report_body(found, file_names=True))
+        not_used = sum(1 for note in found.notes if note.outcome == cohort.NOT_USED)
+        self.say(f"Read {found.files_read} file(s): {len(found.participants)} participant(s), "
+                 f"{len(found.paired())} with before and after; {not_used} file(s) not used.")
+        return True
+
+
+def cohort_dashboard(folder: str | Path | None = None) -> CohortDashboard:
+    """The dashboard; it reads the folder at once when the folder exists."""
+    dashboard = CohortDashboard(folder)
+    if Path(dashboard.folder.value).expanduser().is_dir():
+        dashboard.from_folder()
+    else:
+        dashboard.say("Put the files participants sent you in one folder, type its path above and "
+                      "press Build the report, or upload the files.")
+    return dashboard
