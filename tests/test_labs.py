@@ -69,3 +69,39 @@ def test_letter_checker_view(mentorkit_home):
     assert checker.message.value == "" and "<table" in checker.result.value
     assert "<script>" not in checker.result.value
     assert not any(mentorkit_home.iterdir())  # the letter is never saved
+
+
+def test_cumulative_disadvantage_compounds_a_small_gap():
+    frame = labs.cumulative_disadvantage_table(steps=10, pass_rate=0.8, gap=0.04)
+    assert list(frame.evaluations) == list(range(11))
+    first, last = frame.iloc[0], frame.iloc[-1]
+    assert first.dr_a_still_advancing_pct == first.dr_b_still_advancing_pct == 100
+    assert last.dr_a_still_advancing_pct == pytest.approx(100 * 0.8**10, abs=0.05)
+    assert last.dr_b_still_advancing_pct == pytest.approx(100 * 0.76**10, abs=0.05)
+    relative = list(frame.dr_b_relative_to_dr_a_pct)
+    assert relative == sorted(relative, reverse=True) and relative[-1] < 61  # 5% a step -> ~60%
+    assert "not data" in frame.attrs["source"] and "invented" in frame.attrs["note"]
+    even = labs.cumulative_disadvantage_table(steps=5, gap=0)
+    assert list(even.dr_a_still_advancing_pct) == list(even.dr_b_still_advancing_pct)
+
+
+def test_cumulative_disadvantage_chart_says_it_is_an_illustration():
+    chart = labs.cumulative_disadvantage_chart(steps=8, pass_rate=0.9, gap=0.03)
+    top, bottom = chart.figure.axes
+    assert [len(line.get_xdata()) for line in top.lines] == [9, 9]
+    assert top.lines[1].get_ydata()[-1] == pytest.approx(100 * 0.87**8)
+    assert top.get_ylabel() and bottom.get_xlabel() and "illustration" in top.get_title()
+    assert any("not data" in t.get_text() for t in chart.figure.texts)
+    html = chart._repr_html_()
+    assert html.startswith("<img") and 'alt="Two illustrative line charts, not data' in html
+
+
+@pytest.mark.parametrize("kwargs, words", [({"steps": 0}, "steps should be a whole number"),
+                                           ({"steps": 2.5}, "steps should be"),
+                                           ({"pass_rate": 1.5}, "pass_rate should be"),
+                                           ({"gap": 0.9}, "gap should be")])
+def test_cumulative_disadvantage_refuses_impossible_settings(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        labs.cumulative_disadvantage_table(**kwargs)
+    with pytest.raises(ValueError, match=words):
+        labs.cumulative_disadvantage_chart(**kwargs)

@@ -41,3 +41,120 @@ def doubt_raisers_chart():
     )
     return Chart(fig, "Bar chart: 24% of letters for women and 12% of letters for men contained "
                       "at least one doubt raiser (Trix and Psenka, 2003).")
+
+
+# -- cumulative disadvantage (lesson 06): invented numbers, labelled as such --------
+CUMULATIVE_NOTE = (
+    "Illustrative arithmetic, not data. Two equally able colleagues face the same run of "
+    "independent evaluations; the pass rates are invented to show how a small gap at each "
+    "step compounds."
+)
+
+
+def _check_cumulative(steps, pass_rate, gap) -> None:
+    """Refuse settings the arithmetic cannot honour, saying which one and why."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 40:
+        raise ValueError(f"steps should be a whole number from 1 to 40, not {steps!r}.")
+    if not 0 < pass_rate <= 1:
+        raise ValueError(f"pass_rate should be a share above 0 and at most 1 (e.g. 0.8), not {pass_rate!r}.")
+    if not 0 <= gap < pass_rate:
+        raise ValueError(f"gap should be at least 0 and smaller than pass_rate ({pass_rate}), not {gap!r}.")
+
+
+def cumulative_disadvantage_table(steps: int = 10, pass_rate: float = 0.80, gap: float = 0.04):
+    """Worked arithmetic, not data: the share (%) of two equally able colleagues
+    still advancing after each of ``steps`` evaluations in a row, when Dr. A
+    passes each with probability ``pass_rate`` and Dr. B with ``pass_rate - gap``.
+    It shows why a gap too small to notice at one step matters over a career."""
+    import pandas as pd
+
+    _check_cumulative(steps, pass_rate, gap)
+    lower = pass_rate - gap
+    rows = range(steps + 1)
+    frame = pd.DataFrame({
+        "evaluations": list(rows),
+        "dr_a_still_advancing_pct": [round(100 * pass_rate**k, 1) for k in rows],
+        "dr_b_still_advancing_pct": [round(100 * lower**k, 1) for k in rows],
+        "dr_b_relative_to_dr_a_pct": [round(100 * (lower / pass_rate) ** k, 1) for k in rows],
+    })
+    frame.attrs["source"] = CUMULATIVE_NOTE
+    frame.attrs["note"] = (f"Dr. A passes each evaluation {pass_rate:.0%} of the time, Dr. B "
+                           f"{lower:.0%} of the time (invented figures).")
+    return frame
+
+
+def cumulative_disadvantage_chart(steps: int = 10, pass_rate: float = 0.80, gap: float = 0.04):
+    """The same arithmetic as ``cumulative_disadvantage_table``, drawn as two
+    lines that drift apart, clearly marked as an illustration."""
+    from matplotlib.figure import Figure
+
+    from .plots import LINE_STYLES, MARKERS, OKABE_ITO, _source
+    from .ui.charts import Chart
+
+    _check_cumulative(steps, pass_rate, gap)
+    lower = pass_rate - gap
+    xs = list(range(steps + 1))
+    fig = Figure(figsize=(7.5, 7.2), dpi=100, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    for i, (name, rate) in enumerate([("Dr. A", pass_rate), ("Dr. B", lower)]):
+        ys = [100 * rate**k for k in xs]
+        top.plot(xs, ys, LINE_STYLES[i], marker=MARKERS[i], color=OKABE_ITO[i], linewidth=2,
+                 label=f"{name}: passes each evaluation {rate:.0%} of the time")
+        top.annotate(f"{ys[-1]:.1f}%", (xs[-1], ys[-1]), xytext=(6, 6 - 14 * i),
+                     textcoords="offset points", fontsize=9)
+    top.set_ylim(0, 105)
+    top.set_ylabel("Still advancing (%)")
+    top.set_title("A small gap at each step compounds (illustration, not data)", fontsize=12)
+    top.legend(frameon=False, loc="upper right", fontsize=9)
+    relative = [100 * (lower / pass_rate) ** k for k in xs]
+    bottom.plot(xs, relative, LINE_STYLES[2], marker=MARKERS[2], color=OKABE_ITO[2], linewidth=2)
+    bottom.annotate(f"{relative[-1]:.0f}%", (xs[-1], relative[-1]), xytext=(6, -4),
+                    textcoords="offset points", fontsize=9)
+    bottom.set_ylim(0, 105)
+    bottom.set_ylabel("Dr. B's chance as a\nshare of Dr. A's (%)")
+    bottom.set_xlabel("Evaluations faced in a row (grant, award, nomination, promotion ...)")
+    bottom.set_xlim(0, steps + max(1, steps * 0.12))
+    for ax in (top, bottom):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
+    _source(fig, CUMULATIVE_NOTE)
+    ratio = 100 * (lower / pass_rate) ** steps
+    alt = (f"Two illustrative line charts, not data. Top: after {steps} evaluations in a row, "
+           f"{100 * pass_rate**steps:.1f}% of people like Dr. A (passing each {pass_rate:.0%} of the "
+           f"time) are still advancing, against {100 * lower**steps:.1f}% like Dr. B (passing each "
+           f"{lower:.0%} of the time). Bottom: Dr. B's chance as a share of Dr. A's falls step by "
+           f"step from 100% to {ratio:.0f}%.")
+    return Chart(fig, alt)
+
+
+# -- lesson 08: an example developmental network ------------------------------------
+def network_example():
+    """The illustrative network in ``exercises/self-assessments/network-example.yaml``
+    (a :class:`mentorkit.network.Network`)."""
+    from .network import load_example
+
+    return load_example()
+
+
+def network_table(net=None):
+    """A network's people as a DataFrame (the example's when none is given)."""
+    from .network import to_frame
+
+    return to_frame(net if net is not None else network_example())
+
+
+def network_themes(net=None):
+    """The seven themes of a network as a DataFrame (the example's when none is given)."""
+    from .network import themes_frame
+
+    return themes_frame(net if net is not None else network_example())
+
+
+def network_chart(net=None):
+    """A network drawn as in the booklet's Appendix A (the example's when none is given)."""
+    from .network import describe
+    from .plots import network_map
+    from .ui.charts import Chart
+
+    net = net if net is not None else network_example()
+    return Chart(network_map(net, note="Illustrative: an invented network."), describe(net))
