@@ -26,5 +26,8 @@ c.Execute.startup_timeout = 60
 
 # nbgrader sets NBGRADER_EXECUTION while it autogrades or validates; the
 # course's widget helpers return without drawing when they see it.
-c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE\nraise NotImplementedError()"}
+# A knowledge check's answer cell reads `q1 = ""` above its solution region, so the
+# participant's copy keeps that placeholder and loses the solution without a trace
+# (no `raise NotImplementedError()` for a non-programmer to run into).
+c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

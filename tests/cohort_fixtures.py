@@ -42,6 +42,7 @@ class Check:
     answer_id: str
     solution: str
     test_points: dict[str, float] = field(default_factory=dict)
+    hints: list[str] = field(default_factory=list)  # messages of the hidden assertions
 
     @property
     def test_ids(self) -> list[str]:
@@ -124,7 +125,26 @@ def read_rubric(source_notebook: Path) -> Rubric:
             if not checks:
                 raise ValueError(f"{source_notebook.name}: test cell {grade_id} comes before any answer cell")
             checks[-1].test_points[grade_id] = points
+            checks[-1].hints += [hint for block in HIDDEN_REGION.findall(cell.source)
+                                 for hint in assertion_messages(block)]
+    # A line that the notebook also shows outside hidden tests and mark schemes (a visible form
+    # check repeated in the hidden part, say) is no secret: keep only the ones that are.
+    shown = {line.strip() for cell in nb.cells
+             for line in MARK_SCHEME_REGION.sub("", HIDDEN_REGION.sub("", cell.source)).splitlines()}
+    hidden = list(dict.fromkeys(line for line in hidden if line not in shown))
+    schemes = list(dict.fromkeys(line for line in schemes if line not in shown))
     return Rubric(source_notebook.stem, [c for c in checks if c.test_ids], manual, hidden, schemes)
+
+
+def assertion_messages(code: str) -> list[str]:
+    """The literal messages of the assert statements in ``code``."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return [node.msg.value for node in ast.walk(tree)
+            if isinstance(node, ast.Assert) and isinstance(node.msg, ast.Constant)
+            and isinstance(node.msg.value, str)]
 
 
 def solution_text(source: str) -> str:
@@ -139,19 +159,23 @@ def wrong_answer(solution: str) -> str:
         tree = ast.parse(solution)
     except SyntaxError:
         return "raise NotImplementedError()"
-    lines = []
+    answers = {}  # the last value given to each name is the answer
     for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)):
-            continue
-        name, value = node.targets[0].id, ast.literal_eval(node.value)
+            try:
+                answers[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                answers[node.targets[0].id] = None
+    lines = []
+    for name, value in answers.items():
         if isinstance(value, str):
             other = next(x for x in letters if x != value.strip().upper())
-            lines.append(f"{name} = {other!r}")
+            lines.append(f'{name} = "{other}"')
         elif isinstance(value, (list, tuple, set)):
             right = {str(v).upper() for v in value}
             other = next(x for x in letters if x not in right)
-            lines.append(f"{name} = [{other!r}]")
+            lines.append(f'{name} = ["{other}"]')
         else:
             lines.append(f"{name} = None")
     return "\n".join(lines) or "raise NotImplementedError()"
@@ -196,12 +220,12 @@ def _answer_all(nb, rubric, text=PLAIN_REFLECTION, wrong=()):
     return nb
 
 
-def _right_half(rubric: Rubric) -> list[Check]:
+def right_half(rubric: Rubric) -> list[Check]:
     return rubric.checks[: (len(rubric.checks) + 1) // 2]
 
 
 def _partial(nb, rubric):
-    right = _right_half(rubric)
+    right = right_half(rubric)
     for check in rubric.checks:
         cell_by_id(nb, check.answer_id).source = check.solution if check in right else check.wrong
     cell_by_id(nb, rubric.reflections[0].grade_id).source = PLAIN_REFLECTION
@@ -262,7 +286,7 @@ def cohort_cases() -> dict[str, Case]:
     return {case.name: case for case in [
         Case("perfect", _answer_all, lambda r: r.total, _full),
         Case("partial", _partial,
-             lambda r: sum(c.points for c in _right_half(r)) + r.reflections[0].points / 2, _partial_grade),
+             lambda r: sum(c.points for c in right_half(r)) + r.reflections[0].points / 2, _partial_grade),
         Case("unmodified", lambda nb, r: nb, lambda r: 0.0, _full),
         Case("reflections-only", _reflections_only, lambda r: r.manual_points, _full),
         Case("edited-test", _edited_test, all_but_first_check, _full),

@@ -48,6 +48,24 @@ def test_a_failed_hidden_test_shows_one_neutral_sentence():
     assert cell.outputs[0].text == "checked\n"  # other output is left alone
 
 
+def test_a_failed_hidden_assertion_keeps_its_authors_hint_but_not_the_code():
+    hint = "q1 is not right yet. See 'Before the first meeting' in the lesson."
+    cell = graded(4, 'assert q1 == "C", "q1 is not right yet. ..."', evalue=hint)
+    assert cell.outputs[1].traceback == [f"{HIDDEN_FAILED} {hint}"]
+    assert 'q1 == "C"' not in str(cell.outputs[1])
+
+
+def test_another_error_in_hidden_code_says_only_the_neutral_sentence():
+    cell = new_code_cell(TEST)
+    cell.outputs = [new_output("error", ename="AttributeError",
+                               evalue="'list' object has no attribute 'strip'",
+                               traceback=ipython_traceback(4, 'assert q1.strip() == "C"'))]
+    nb = new_notebook(cells=[cell])
+    HideTestTracebacks().preprocess(nb, {})
+    assert nb.cells[0].outputs[0].traceback == [HIDDEN_FAILED]
+    assert nb.cells[0].outputs[0].evalue == ""
+
+
 def test_a_failed_visible_test_keeps_its_message_but_not_the_code():
     cell = graded(2, 'assert q1 in list("ABCD"), ...', evalue='Type one capital letter, such as "B".')
     assert cell.outputs[1].traceback == ['AssertionError: Type one capital letter, such as "B".']

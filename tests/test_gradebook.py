@@ -14,6 +14,7 @@ import pytest
 from mentorkit import gradebook as model
 from mentorkit.ui import gradebook as view
 
+from .browser_checks import RequestLog, axe_violations, describe, page_errors
 from .cohort_fixtures import SAMPLE_ASSIGNMENTS, SAMPLE_ROSTER, build_sample_gradebook
 from .servers import voila
 
@@ -141,8 +142,10 @@ def test_completion_chart_labels_each_lesson(cohort):
 def test_voila_renders_the_dashboard_over_a_gradebook(page, sample_db, tmp_path):
     with voila(env={view.model.ENV: str(sample_db), "MENTORKIT_HOME": str(tmp_path)}) as server:
         server.start("/voila/")
+        requests = RequestLog(page)
         page.goto(server.url(PAGE), wait_until="domcontentloaded", timeout=120_000)
         page.wait_for_selector("img[alt^='Completion by lesson']", timeout=120_000)
+        page.wait_for_load_state("networkidle", timeout=60_000)
         text = page.inner_text("body")
         assert "Traceback" not in text
         assert "show_gradebook" not in page.content()  # Voila shows no code
@@ -151,3 +154,8 @@ def test_voila_renders_the_dashboard_over_a_gradebook(page, sample_db, tmp_path)
         assert "ليلى حداد" in text
         assert page.locator("img[alt^='Scores for 01 Models of mentoring']").count() == 1
         assert page.locator("table").count() >= 4
+        violations = axe_violations(page)
+        assert violations == [], describe(violations)
+        assert page_errors(page) == []
+        assert requests.external() == []
+        assert any("/voila/" in url for url in requests.urls)  # the log did record the page's requests

@@ -247,6 +247,14 @@ class Answers:
     def complete(self) -> bool:
         return not self.problems(require_all=True)
 
+    def valid(self) -> Answers:
+        """A copy holding only the answers that are valid, e.g. for a download
+        that must read back in; the learner's other entries stay in ``self``."""
+        kept = {item.id: self.values[item.id] for item in self.instrument.items
+                if item.id in self.values
+                and not value_problem(self.instrument, item, self.values[item.id])}
+        return Answers(self.instrument, self.timepoint, kept, self.participant, self.saved)
+
     # -- storage ---------------------------------------------------------------
     def to_data(self) -> dict[str, Any]:
         """What the store keeps for this timepoint."""
@@ -294,6 +302,20 @@ def value_problem(instrument: Instrument, item: Item, value: Any) -> str:
         if len(value) > item.max_length:
             return f"This is {len(value)} characters long; please keep it under {item.max_length}."
     return ""
+
+
+def typed_number(text: str, item: Item) -> int | str | None:
+    """What a learner typed in a number box: a whole number when it reads as one
+    (spaces and the item's unit, e.g. "40 %", are allowed), None when empty, and
+    otherwise the text as typed, kept so that :func:`value_problem` can say why."""
+    cleaned = str(text).strip()
+    if item.unit and cleaned.endswith(item.unit.strip()):
+        cleaned = cleaned[: -len(item.unit.strip())].strip()
+    if not cleaned:
+        return None if not str(text).strip() else str(text)
+    if re.fullmatch(r"[+-]?\d{1,9}", cleaned):
+        return int(cleaned)
+    return str(text)
 
 
 def _missing_message(item: Item) -> str:
@@ -351,6 +373,23 @@ def lowest_domains(instrument: Instrument, scores: dict[str, float | None], coun
         return []
     cut = scored[min(count, len(scored)) - 1][0]
     return [d for score, _, d in scored if score <= cut]
+
+
+def highest_domains(instrument: Instrument, scores: dict[str, float | None],
+                    count: int = 2) -> list[Domain]:
+    """The ``count`` highest-scoring domains and any tied with the last of them
+    (for instruments where a high score is what deserves attention)."""
+    flipped = {k: -v for k, v in scores.items() if v is not None}
+    return lowest_domains(instrument, flipped, count)
+
+
+def domains_to_work_on(answers: Answers, count: int = 2) -> list[Domain]:
+    """The lowest-scoring domains (ties kept), leaving out any already at the
+    top of the scale: there is nothing to suggest for a habit done most weeks."""
+    scale = answers.instrument.scale
+    scores = domain_scores(answers)
+    top = scale.max if scale else None
+    return [d for d in lowest_domains(answers.instrument, scores, count) if scores[d.id] != top]
 
 
 def lessons_to_revisit(instrument: Instrument, scores: dict[str, float | None],

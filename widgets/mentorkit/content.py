@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-KINDS = ("scenario", "instrument")
+KINDS = ("scenario", "instrument", "network")
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,9 @@ def _a(kind: Any) -> str:
 
 
 def _checkers() -> dict[str, Callable[[Any, str, Path], list[Problem]]]:
-    from . import assessment, scenario
+    from . import assessment, network, scenario
 
-    return {"scenario": scenario.check, "instrument": assessment.check}
+    return {"scenario": scenario.check, "instrument": assessment.check, "network": network.check}
 
 
 def check_file(path: Path, label: str | None = None) -> list[Problem]:
@@ -220,7 +220,7 @@ def check_file(path: Path, label: str | None = None) -> list[Problem]:
 
 
 def content_files(root: Path) -> list[Path]:
-    """All content files of a course: scenarios and instruments."""
+    """All content files of a course: scenarios, instruments and example networks."""
     folders = [root / "exercises" / "scenarios", root / "exercises" / "self-assessments"]
     return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.y*ml"))
 

@@ -5,8 +5,8 @@ cell in the feedback, but a failed hidden test still prints its own line in the
 traceback underneath (nbgrader issue #917). ``HideTestTracebacks`` runs in
 ``GenerateFeedback`` before ``ClearHiddenTests`` and replaces the traceback of
 every test cell that holds hidden tests with one plain sentence: the visible
-check's own message when a visible line failed, a neutral note when a hidden
-one did."""
+check's own message when a visible line failed, a neutral note (and the hidden
+assertion's hint, if its author wrote one) when a hidden one did."""
 
 from __future__ import annotations
 
@@ -44,14 +44,21 @@ def failing_line(traceback: list[str]) -> int | None:
 
 
 def plain_error(output, hidden: set[int]):
-    """The error output with its traceback reduced to a sentence that shows no test code."""
+    """The error output with its traceback reduced to a sentence that shows no test code.
+
+    A hidden assertion's own message is kept after the neutral sentence: course authors
+    write it as a hint ("see the section on agendas"), never as the answer. Any other
+    error raised in hidden code says nothing but the neutral sentence, since its text
+    could quote the test."""
     line = failing_line(output.get("traceback", []))
+    evalue = str(output.get("evalue", "") or "").strip()
     if line is None or line in hidden:
-        message = HIDDEN_FAILED
+        hint = evalue if line is not None and output.get("ename") == "AssertionError" else ""
+        message = f"{HIDDEN_FAILED} {hint}".strip()
+        output["evalue"] = hint
     else:
-        message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
+        message = f"{output.get('ename', 'Error')}: {evalue}".rstrip(": ")
     output["traceback"] = [message]
-    output["evalue"] = "" if message == HIDDEN_FAILED else output.get("evalue", "")
     return output
 
 

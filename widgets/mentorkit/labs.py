@@ -156,5 +156,6 @@ def network_chart(net=None):
     from .plots import network_map
     from .ui.charts import Chart
 
+    note = "" if net is not None else "Illustrative: an invented network (network-example.yaml)."
     net = net if net is not None else network_example()
-    return Chart(network_map(net, note="Illustrative: an invented network."), describe(net))
+    return Chart(network_map(net, note=note), describe(net))

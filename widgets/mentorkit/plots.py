@@ -147,3 +147,140 @@ def horizontal_bars(labels, series: dict, *, vmin: float, vmax: float, title: st
         fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
         _source(fig, note)
     return fig
+
+
+# -- the developmental network map (booklet, Appendix A) ---------------------------
+HELP_MARKERS = {"work": "s", "career": "^", "personal": "o"}
+HELP_COLOURS = {"work": OKABE_ITO[0], "career": OKABE_ITO[1], "personal": OKABE_ITO[2]}
+# Angles in degrees: seniors above you, peers level with you (both sides), juniors below.
+RANK_SECTORS = {"senior": [(30, 150)], "peer": [(-12, 12), (168, 192)], "junior": [(210, 330)]}
+RING_RADII = (1.3, 2.35, 3.35)  # close, moderate, distant; the inner ring leaves room around you
+RING_LABEL_ANGLE = -28  # in the gap between the peers on the right and the juniors
+
+
+def network_layout(network) -> dict[int, tuple[float, float]]:
+    """Where each drawable person goes: index in ``network.people`` -> (x, y).
+
+    The distance from you grows with the ring (close, moderate, distant). Each
+    person of a rank gets an angle of their own, evenly spaced over the rank's
+    sector, so no line runs through another person; people of the same ring
+    are dealt to slots far apart (a van der Corput order) so that their labels
+    do not crowd. People without a name, rank or closeness are left out."""
+    import math
+
+    by_rank: dict[str, list[tuple[int, int]]] = {}
+    for index, person in enumerate(network.people):
+        named = isinstance(person.name, str) and person.name.strip()
+        if named and person.rank in RANK_SECTORS and person.ring:
+            by_rank.setdefault(person.rank, []).append((person.ring, index))
+    places: dict[int, tuple[float, float]] = {}
+    for rank, members in by_rank.items():
+        members.sort()
+        sectors = RANK_SECTORS[rank]
+        for s, (start, end) in enumerate(sectors):
+            share = members[s::len(sectors)]
+            step = (end - start) / len(share)
+            spread = sorted(range(len(share)), key=lambda i: _van_der_corput(i))
+            slots = {person: slot for slot, person in enumerate(spread)}
+            for i, (ring, index) in enumerate(share):
+                angle = math.radians(start + (slots[i] + 0.5) * step)
+                radius = RING_RADII[ring - 1]
+                places[index] = (radius * math.cos(angle), radius * math.sin(angle))
+    return places
+
+
+def _van_der_corput(n: int) -> float:
+    """0, 1/2, 1/4, 3/4, 1/8, ...: consecutive numbers land far apart."""
+    value, denominator = 0.0, 1.0
+    while n:
+        denominator *= 2
+        n, bit = divmod(n, 2)
+        value += bit / denominator
+    return value
+
+
+def network_map(network, *, title: str = "My developmental network", note: str = ""):
+    """The network drawn after the booklet's Appendix A: you at the centre,
+    closer people nearer; seniors above, peers level, juniors below; a shape
+    and colour for each kind of help; a star for sponsors; solid lines for
+    people inside your organisation and dashed for those outside."""
+    import math
+
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from .network import HELP, HELP_TITLES
+
+    fig = Figure(figsize=(8, 8.8), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_aspect("equal")
+    ax.set_xlim(-4.3, 4.3)
+    ax.set_ylim(-4.2, 4.2)
+    ax.axis("off")
+    grey = "#595959"
+    for radius, word in zip(RING_RADII, ("close", "moderate", "distant"), strict=True):
+        ax.add_patch(_circle(radius, grey))
+        angle = math.radians(RING_LABEL_ANGLE)
+        ax.text(radius * math.cos(angle), radius * math.sin(angle), word, fontsize=8, color="#333333",
+                style="italic", ha="center", va="center", rotation=RING_LABEL_ANGLE + 90,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+    ax.text(0, 3.95, "Senior to you", ha="center", va="center", fontsize=10, weight="bold")
+    ax.text(0, -3.95, "Junior to you", ha="center", va="center", fontsize=10, weight="bold")
+    ax.text(4.25, 0.3, "Peers", ha="right", va="bottom", fontsize=10, weight="bold")
+    ax.text(-4.25, 0.3, "Peers", ha="left", va="bottom", fontsize=10, weight="bold")
+    places = network_layout(network)
+    size = 9 if len(places) <= 15 else 8
+    for index, (x, y) in places.items():
+        person = network.people[index]
+        dashed = person.inside is not True
+        ax.plot([0, x], [0, y], color="#3d3d3d", linewidth=1.3, zorder=1,
+                linestyle=(0, (4, 3)) if dashed else "-")
+        kinds = [k for k in HELP if person.gives(k)]
+        width = 0.24
+        for j, kind in enumerate(kinds):
+            dx = (j - (len(kinds) - 1) / 2) * width
+            ax.plot(x + dx, y, marker=HELP_MARKERS[kind], markersize=11, color=HELP_COLOURS[kind],
+                    markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=3)
+        if person.sponsor is True:
+            ax.plot(x + (len(kinds) / 2) * width + 0.12, y + 0.16, marker="*", markersize=15,
+                    color="#F0E442", markeredgecolor="black", markeredgewidth=0.8, linestyle="none",
+                    zorder=4)
+        ax.text(x, y - 0.2, "\n".join(textwrap.wrap(person.label, 18)), ha="center", va="top",
+                fontsize=size, color="#111111", zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.85})
+    ax.plot(0, 0, marker="o", markersize=34, color="white", markeredgecolor="black",
+            markeredgewidth=1.5, zorder=6)
+    ax.text(0, 0, "You", ha="center", va="center", fontsize=11, weight="bold", zorder=7)
+    if not places:
+        ax.text(0, -0.55, "Add people to see them here", ha="center", va="top", fontsize=10,
+                color="#333333")
+    handles = [Line2D([], [], marker=HELP_MARKERS[k], markersize=10, color=HELP_COLOURS[k],
+                      markeredgecolor="black", linestyle="none", label=HELP_TITLES[k]) for k in HELP]
+    handles += [
+        Line2D([], [], marker="*", markersize=14, color="#F0E442", markeredgecolor="black",
+               linestyle="none", label="Sponsor or very well connected"),
+        Line2D([], [], color="#3d3d3d", linewidth=1.3, label="Inside your organisation"),
+        Line2D([], [], color="#3d3d3d", linewidth=1.3, linestyle=(0, (4, 3)),
+               label="Outside your organisation"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=9)
+    fig.suptitle(title, fontsize=13, weight="bold")
+    goal = getattr(network, "goal", "")
+    if isinstance(goal, str) and goal.strip():
+        ax.set_title("\n".join(textwrap.wrap(f"Goal: {goal.strip()}", 90)), fontsize=9,
+                     style="italic", color="#333333")
+    left_out = [p.name.strip() for i, p in enumerate(network.people)
+                if i not in places and isinstance(p.name, str) and p.name.strip()]
+    notes = [note] if note else []
+    if left_out:
+        notes.append(f"Not drawn until you choose their rank and closeness: {', '.join(left_out)}.")
+    if notes:
+        _source(fig, " ".join(notes))
+    return fig
+
+
+def _circle(radius: float, colour: str):
+    from matplotlib.patches import Circle
+
+    return Circle((0, 0), radius, fill=False, edgecolor=colour, linewidth=0.9, linestyle=":", zorder=0)

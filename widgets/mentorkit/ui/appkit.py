@@ -56,6 +56,7 @@ CSS = BASE_CSS + """
   margin-bottom: 0.2em; font-size: 14px; color: #1b1b1b; }
 .mk-field select, .mk-field input[type="text"], .mk-field textarea { font-size: 14px; }
 .mk-field.widget-dropdown select { max-width: 22em; }
+.mk-field.widget-dropdown, .mk-field.widget-text { height: auto; }  /* the label wraps above: grow */
 .mk-field.widget-text input { max-width: 22em; }
 .mk-row { margin: 0.35em 0 0.6em; padding-bottom: 0.35em; border-bottom: 1px solid #e3e7ec; }
 .mk-help { color: #3d3d3d; font-size: 13px; margin: 0 0 0.2em; max-width: 46em; }

@@ -1,0 +1,522 @@
+"""One app for every self-assessment instrument, shown in Voila or JupyterLab:
+
+    from mentorkit.ui.assessment import show_self_assessment
+    show_self_assessment("competencies")
+
+The page is built from the instrument (``exercises/self-assessments/<id>.yaml``):
+a labelled input per item, grouped by domain, a timepoint choice when the
+instrument has more than one, answers saved in the learner's store as they go
+(key = timepoint, so the course map sees them), "See my results" (a chart drawn
+with matplotlib, imported only then), CSV and JSON downloads, and an upload box
+that restores a download. The instrument's ``results`` decides what results
+look like: ``radar`` (scores, pre/post overlay, lessons to revisit), ``profile``
+(how often, next steps), ``themes`` (a gentle reading and resources) or
+``summary`` (a printable summary as HTML and PDF).
+
+The model (:mod:`mentorkit.assessment`) scores, checks and exports; this view
+only shows what it says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import assessment as model
+from ..content import ContentError
+from ..course import LESSONS
+from ..store import Store
+from . import grading
+from ._html import esc, lesson_href, markdown
+from .appkit import (
+    CSS,
+    Download,
+    DownloadLinks,
+    Field,
+    Rejected,
+    Saver,
+    StatusLine,
+    UploadBox,
+    disclaimer,
+    dropdown,
+    heading,
+    note,
+    radio,
+    text_area,
+    text_input,
+)
+
+LESSON_TITLES = {lesson.slug: lesson.title for lesson in LESSONS}
+NOT_ANSWERED = "Choose..."
+RESULTS_CSS = """
+<style>
+.mk-total { font-size: 14px; margin: 0.1em 0 0.8em; color: #1b1b1b; }
+.mk-results { max-width: 52em; font-size: 15px; line-height: 1.5; color: #1b1b1b; }
+.mk-results h3 { margin: 1em 0 0.3em; }
+.mk-summary h4 { margin: 0.6em 0 0.1em; font-size: 14px; }
+.mk-summary p { margin: 0 0 0.4em; white-space: pre-wrap; }
+</style>
+"""
+
+
+# -- one input per item ---------------------------------------------------------
+class ItemField(Field):
+    """The input for one item, with its label, help and message slot. ``read()``
+    gives the answer as the model wants it; ``show(value)`` puts one back."""
+
+    def __init__(self, instrument: model.Instrument, item: model.Item):
+        self.item = item
+        label = item.text
+        if item.type == "rating":
+            scale = instrument.scale
+            options = [(NOT_ANSWERED, 0)] + [(scale.label(v), v) for v in scale.values]
+            box = dropdown(label, options)
+        elif item.type == "choice":
+            box = dropdown(label, [(NOT_ANSWERED, "")] + [(o, o) for o in item.options])
+        elif item.type == "number":
+            hint = f"a whole number{f' ({item.unit})' if item.unit else ''}"
+            box = text_input(label, placeholder=hint)
+        else:
+            box = text_area(label, rows=item.rows)
+        optional = "" if item.required else "Optional."
+        super().__init__(box, help=" ".join(t for t in (item.help, optional) if t))
+
+    def read(self) -> Any:
+        value = self.input.value
+        if self.item.type == "number":
+            return model.typed_number(value, self.item)
+        if self.item.type in ("rating", "choice"):
+            return value or None
+        return value
+
+    def show(self, value: Any) -> None:
+        """Put a saved answer back; one the input cannot hold (an out-of-range
+        rating from an old file) leaves it empty, and the message says why."""
+        if self.item.type in ("rating", "choice"):
+            allowed = [v for _, v in self.input.options]
+            self.input.value = value if value in allowed else allowed[0]
+        elif value is None:
+            self.input.value = ""
+        else:
+            self.input.value = str(value)
+
+
+# -- the app ---------------------------------------------------------------------
+class SelfAssessmentApp(widgets.VBox):
+    """A self-assessment page over one instrument and the learner's store."""
+
+    def __init__(self, instrument: model.Instrument, store: Store | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.instrument = instrument
+        self.saver = Saver(instrument.id, instrument.version, store)
+        self.results: dict[str, model.Answers] = {}
+        self.checked = False  # after "See my results", missing answers are flagged too
+        self._filling = False
+        notes = self._load_saved()
+        current = self._latest() or instrument.timepoints[0]
+        self.answers = self.results.get(current) or instrument.new_answers(current)
+
+        self.participant = Field(text_input("Participant code (optional)", self.answers.participant),
+                                 help="Only if your facilitator asked for one: it goes into your "
+                                      "downloads in place of your name. Leave it empty otherwise.")
+        self.participant.input.observe(self._participant_changed, names="value")
+        self.timepoint: Field | None = None
+        if len(instrument.timepoints) > 1:
+            self.timepoint = Field(radio("Which time are you answering for?",
+                                         [(instrument.timepoint_label(t), t) for t in instrument.timepoints],
+                                         current))
+            self.timepoint.input.observe(self._timepoint_changed, names="value")
+
+        self.fields: dict[str, ItemField] = {}
+        self.totals: dict[str, widgets.HTML] = {}
+        sections: list[widgets.Widget] = []
+        for domain in instrument.domains:
+            sections.append(heading(domain.title, 3))
+            if domain.summary and instrument.results != "summary":
+                sections.append(widgets.HTML(f'<p class="mk-help">{esc(domain.summary)}</p>'))
+            for item in domain.items:
+                field = ItemField(instrument, item)
+                field.input.observe(lambda change, item_id=item.id: self._changed(item_id), names="value")
+                self.fields[item.id] = field
+                sections.append(field)
+            if domain.total is not None:
+                self.totals[domain.id] = widgets.HTML()
+                sections.append(self.totals[domain.id])
+
+        self.status = StatusLine()
+        self.results_button = widgets.Button(description="See my results", button_style="primary",
+                                             icon="bar-chart", tooltip="Draw your results")
+        self.results_button.on_click(lambda _b: self.show_results())
+        self.problems_line = widgets.HTML()
+        self.output = widgets.HTML()
+        self.output.add_class("mk-results")
+        self.downloads = DownloadLinks()
+        self.upload = UploadBox("Restore from a file", self._restore,
+                                help="Pick a CSV or JSON file that this page gave you earlier. It "
+                                     "replaces the answers it holds; nothing changes if it cannot be used.")
+        top = [widgets.HTML(CSS + RESULTS_CSS), disclaimer(instrument.disclaimer), note(instrument.intro),
+               self.participant]
+        if self.timepoint is not None:
+            top.append(self.timepoint)
+        self.children = [*top, *sections, self.status, self.results_button, self.problems_line,
+                         self.output, heading("Keep a copy", 3), self.downloads, self.upload]
+        self._fill()
+        if notes:
+            self.status.warn(" ".join(notes))
+        elif self.answers.saved:
+            self.status.say(f"Restored your answers saved on {_when(self.answers.saved)}.")
+
+    # -- loading and filling -------------------------------------------------------
+    def _load_saved(self) -> list[str]:
+        notes: list[str] = []
+        for timepoint in self.instrument.timepoints:
+            loaded = self.saver.load(timepoint)
+            notes += loaded.notes
+            if loaded.data is not None:
+                answers, dropped = model.Answers.from_data(self.instrument, timepoint, loaded.data,
+                                                           loaded.saved)
+                notes += dropped
+                self.results[timepoint] = answers
+        return notes
+
+    def _latest(self) -> str | None:
+        # ties (saved in the same second) go to the later timepoint
+        order = self.instrument.timepoints
+        saved = [(a.saved, order.index(t), t) for t, a in self.results.items()]
+        return max(saved)[2] if saved else None
+
+    def _fill(self) -> None:
+        """Show ``self.answers`` in the inputs (without saving them again)."""
+        self._filling = True
+        try:
+            for item_id, field in self.fields.items():
+                field.show(self.answers.get(item_id))
+            if self.answers.participant:
+                self.participant.value = self.answers.participant
+        finally:
+            self._filling = False
+        self._show_problems()
+        self._show_totals()
+        self._show_downloads()
+
+    # -- reacting to the learner -------------------------------------------------------
+    def _changed(self, item_id: str) -> None:
+        if self._filling:
+            return
+        self.answers.set(item_id, self.fields[item_id].read())
+        self._save()
+        self._show_problems()
+        self._show_totals()
+        self._show_downloads()
+
+    def _participant_changed(self, _change=None) -> None:
+        if self._filling:
+            return
+        self.answers.participant = self.participant.value.strip()
+        self._save()
+        self._show_problems()
+        self._show_downloads()
+
+    def _timepoint_changed(self, change) -> None:
+        timepoint = change["new"]
+        participant = self.answers.participant
+        self.answers = self.results.get(timepoint) or self.instrument.new_answers(timepoint)
+        if not self.answers.participant:
+            self.answers.participant = participant
+        self.checked = False
+        self.output.value = ""
+        self._fill()
+        label = self.instrument.timepoint_label(timepoint)
+        if self.answers.answered():
+            self.status.say(f"Showing your answers for {label.lower()}.")
+        else:
+            self.status.say(f"No answers yet for {label.lower()}: the questions are blank.")
+
+    def _save(self) -> None:
+        self.results[self.answers.timepoint] = self.answers
+        problem = self.saver.save(self.answers.timepoint, self.answers.to_data())
+        if problem:
+            self.status.warn(problem)
+        else:
+            self.answers.saved = datetime.now().astimezone().isoformat(timespec="seconds")
+            self.status.say(f"Saved automatically at {datetime.now():%H:%M}.")
+
+    def _show_problems(self) -> dict[str, str]:
+        problems = self.answers.problems(require_all=self.checked)
+        self.participant.say(problems.get("participant", ""))
+        for item_id, field in self.fields.items():
+            field.say(problems.get(item_id, ""))
+        if self.checked and problems:
+            count = len(problems)
+            self.problems_line.value = (
+                f'<div class="mk-status" role="alert">{count} answer{"s" if count != 1 else ""} '
+                "need attention (see the notes beside them).</div>")
+        else:
+            self.problems_line.value = ""
+        return problems
+
+    def _show_totals(self) -> None:
+        added = model.totals(self.answers)
+        for domain_id, line in self.totals.items():
+            domain = self.instrument.domain(domain_id)
+            unit = domain.items[-1].unit
+            line.value = (f'<p class="mk-total">Adds up to <strong>{added[domain_id]}{esc(unit)}</strong> '
+                          f"of {domain.total}{esc(unit)}.</p>")
+
+    def _show_downloads(self, extra: list[Download] | None = None) -> None:
+        answered = [a.valid() for t in self.instrument.timepoints
+                    if (a := self.results.get(t)) is not None and a.answered()]
+        if not answered:
+            self.downloads.show([])
+            return
+        participant = self.answers.participant if model.PARTICIPANT.match(self.answers.participant) else ""
+        stem = f"{self.instrument.id}-results"
+        files = [
+            Download(f"{stem}.csv", model.export_csv(self.instrument, answered, participant),
+                     "Download my answers (CSV)", "text/csv"),
+            Download(f"{stem}.json", model.export_json(self.instrument, answered, participant),
+                     "Download my answers (JSON)", "application/json"),
+            *(extra or []),
+        ]
+        skipped = sum(a.answered() for a in self.results.values()) - sum(a.answered() for a in answered)
+        caption = ("Your answers stay on this computer. Download a copy to keep them, or to give "
+                   "your facilitator.")
+        if skipped:
+            caption += f" {skipped} answer(s) that need fixing are not in the download yet."
+        self.downloads.show(files, caption)
+
+    def _restore(self, filename: str, content: bytes) -> str:
+        try:
+            found, participant = model.parse_export(content, filename, self.instrument)
+        except model.ExportError as exc:
+            raise Rejected(str(exc)) from None
+        failures = []
+        for answers in found:
+            answers.participant = participant
+            self.results[answers.timepoint] = answers
+            failure = self.saver.save(answers.timepoint, answers.to_data())
+            if failure:
+                failures.append(failure)
+        timepoints = [a.timepoint for a in found]
+        show = self.answers.timepoint if self.answers.timepoint in timepoints else timepoints[0]
+        if self.timepoint is not None and self.timepoint.value != show:
+            self.timepoint.value = show  # fills the inputs through _timepoint_changed
+        else:
+            self.answers = self.results[show]
+            self._fill()
+        self.participant.value = participant
+        count = sum(a.answered() for a in found)
+        labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in timepoints)
+        message = f"Restored {count} answer{'s' if count != 1 else ''} ({labels}) from {filename}."
+        if failures:
+            self.status.warn(failures[0])
+        return message
+
+    # -- results -------------------------------------------------------------------
+    def show_results(self) -> bool:
+        """Check every answer; draw the results when none needs attention.
+        True when results were drawn."""
+        self.checked = True
+        if self._show_problems():
+            self.output.value = ""
+            return False
+        kind = self.instrument.results
+        draw = {"radar": self._radar, "profile": self._profile, "themes": self._themes,
+                "summary": self._summary}[kind]
+        body, extra = draw()
+        self.output.value = f'<div class="mk-results" aria-live="polite">{body}</div>'
+        self._show_downloads(extra)
+        return True
+
+    def _saved_series(self) -> dict[str, dict[str, float | None]]:
+        """Timepoint label -> domain scores, for every timepoint with answers."""
+        return {self.instrument.timepoint_label(t): model.domain_scores(self.results[t])
+                for t in self.instrument.timepoints
+                if t in self.results and self.results[t].answered()}
+
+    def _score_table(self, series: dict[str, dict[str, float | None]], caption: str) -> str:
+        names = list(series)
+        head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
+        change = len(names) == 2
+        if change:
+            head += '<th scope="col">Change</th>'
+        rows = []
+        for domain in self.instrument.domains:
+            values = [series[n][domain.id] for n in names]
+            cells = "".join(f'<td class="mk-num">{_number(v)}</td>' for v in values)
+            if change:
+                diff = (None if None in values else values[1] - values[0])
+                cells += f'<td class="mk-num">{"" if diff is None else f"{diff:+.1f}"}</td>'
+            rows.append(f'<tr><th scope="row">{esc(domain.title)}</th>{cells}</tr>')
+        return (f'<table><caption class="mk-meta">{esc(caption)}</caption><thead><tr>'
+                f'<th scope="col">Domain</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+    def _radar(self) -> tuple[str, list[Download]]:
+        from ..plots import radar_chart
+        from .charts import figure_html
+
+        instrument, scale = self.instrument, self.instrument.scale
+        series = self._saved_series()
+        labels = [d.title for d in instrument.domains]
+        fig = radar_chart(labels, {n: [s[d.id] for d in instrument.domains] for n, s in series.items()},
+                          vmin=scale.min, vmax=scale.max, title=f"{instrument.title}: your domain scores",
+                          note=instrument.disclaimer)
+        alt = f"Radar chart of your domain scores from {scale.min} to {scale.max}. " + _describe(
+            instrument, series)
+        current = self.instrument.timepoint_label(self.answers.timepoint)
+        revisit = model.lessons_to_revisit(instrument, model.domain_scores(self.answers))
+        items = "".join(
+            f"<li><strong>{esc(d.title)}</strong>: "
+            + ", ".join(f'<a href="{esc(lesson_href(slug))}">{esc(LESSON_TITLES.get(slug, slug))}</a>'
+                        for slug in lessons) + "</li>"
+            for d, lessons in revisit)
+        body = (f"<h3>Your results</h3>{figure_html(fig, alt)}"
+                + self._score_table(series, f"Mean rating per domain ({scale.min} to {scale.max})")
+                + (f"<h3>Lessons to revisit</h3><p>Your lowest-rated areas ({esc(current.lower())}) and "
+                   f"the lessons that cover them:</p><ul>{items}</ul>" if items else ""))
+        if len(series) == 1 and len(instrument.timepoints) > 1:
+            body += ("<p class=\"mk-meta\">When you have answered at other times too, the chart "
+                     "shows them side by side.</p>")
+        return body, []
+
+    def _profile(self) -> tuple[str, list[Download]]:
+        from ..plots import horizontal_bars
+        from .charts import figure_html
+
+        instrument, scale = self.instrument, self.instrument.scale
+        series = self._saved_series()
+        labels = [d.title for d in instrument.domains]
+        fig = horizontal_bars(labels, {n: [s[d.id] for d in instrument.domains] for n, s in series.items()},
+                              vmin=scale.min, vmax=scale.max, ticks=scale.labels,
+                              title=f"{instrument.title}: your profile",
+                              xlabel="How often, on average", note=instrument.disclaimer)
+        alt = f"Bar chart of how often you did each kind of thing, from {scale.min} to {scale.max}. " \
+              + _describe(instrument, series)
+        steps = "".join(
+            f"<li><strong>{esc(d.title)}</strong><ul>"
+            + "".join(f"<li>{esc(step)}</li>" for step in d.next_steps)
+            + _lesson_links(d.lessons) + "</ul></li>"
+            for d in model.domains_to_work_on(self.answers, 2))
+        body = (f"<h3>Your profile</h3>{figure_html(fig, alt)}"
+                + self._score_table(series, f"Average per area ({scale.label(scale.min)} to "
+                                            f"{scale.label(scale.max)})")
+                + (f"<h3>Next steps</h3><p>Ideas for the areas you did least often:</p><ul>{steps}</ul>"
+                   if steps else ""))
+        return body, []
+
+    def _themes(self) -> tuple[str, list[Download]]:
+        from ..plots import horizontal_bars
+        from .charts import figure_html
+
+        instrument, scale = self.instrument, self.instrument.scale
+        scores = model.domain_scores(self.answers)
+        series = {instrument.timepoint_label(self.answers.timepoint): scores}
+        labels = [d.title for d in instrument.domains]
+        fig = horizontal_bars(labels, {n: [s[d.id] for d in instrument.domains] for n, s in series.items()},
+                              vmin=scale.min, vmax=scale.max, ticks=scale.labels,
+                              title="How often these feelings came up for you", xlabel="Average rating",
+                              note=instrument.disclaimer)
+        alt = "Bar chart of how often each theme came up for you. " + _describe(instrument, series)
+        band = instrument.band(model.overall_score(self.answers))
+        reading = (f"<h3>{esc(band.title)}</h3>{markdown(band.text)}" if band else "")
+        themes = "".join(f"<li><strong>{esc(d.title)}</strong>: {esc(d.summary)}</li>"
+                         for d in model.highest_domains(instrument, scores, 2) if d.summary)
+        resources = "".join(
+            f"<li><strong>{_resource_title(r)}</strong>: {esc(r.text)}</li>" for r in instrument.resources)
+        body = (reading
+                + (f"<h3>What came up most</h3><ul>{themes}</ul>" if themes else "")
+                + figure_html(fig, alt)
+                + (f"<h3>Where to go from here</h3><ul>{resources}</ul>" if resources else "")
+                + '<p class="mk-meta">This is a prompt for reflection, not a diagnosis or a '
+                  "measurement. It has not been validated.</p>")
+        return body, []
+
+    def _summary(self) -> tuple[str, list[Download]]:
+        from ..plots import horizontal_bars
+        from .charts import figure_html
+
+        labels, series = model.allocation(self.answers)
+        chart = ""
+        if labels:
+            domain = next(d for d in self.instrument.domains if d.total is not None)
+            unit = domain.items[0].unit
+            fig = horizontal_bars(labels, series, vmin=0, vmax=domain.total, unit=unit,
+                                  title="How your working time is shared",
+                                  xlabel=f"Share of your time ({unit})")
+            alt = "Bar chart of your working time: " + "; ".join(
+                f"{name}: " + ", ".join(f"{label} {v}{unit}" for label, v in zip(labels, values, strict=True))
+                for name, values in series.items())
+            chart = figure_html(fig, alt)
+        parts = []
+        for domain, rows in model.summary_sections(self.answers):
+            answered = "".join(f"<h4>{esc(item.text)}</h4><p>{esc(shown) or '<em>(not answered)</em>'}</p>"
+                               for item, shown in rows)
+            parts.append(f"<h3>{esc(domain.title)}</h3>{answered}")
+        participant = self.answers.participant
+        who = f"Participant {participant}" if participant else ""
+        stem = f"{self.instrument.id}-summary"
+        extra = [Download(f"{stem}.html", model.summary_html(self.answers, who),
+                          "Download the summary to print (HTML)", "text/html"),
+                 Download(f"{stem}.pdf", model.summary_pdf(self.answers, who),
+                          "Download the summary (PDF)", "application/pdf")]
+        body = ("<h3>Your summary</h3><p>Bring this to your career conference. The download links "
+                "below give it as a page to print and as a PDF.</p>"
+                + chart + f'<div class="mk-summary">{"".join(parts)}</div>')
+        return body, extra
+
+
+# -- small formatting helpers ---------------------------------------------------------
+def _number(value: float | None) -> str:
+    return "no answer" if value is None else f"{value:.1f}"
+
+
+def _describe(instrument: model.Instrument, series: dict[str, dict[str, float | None]]) -> str:
+    """The numbers behind a chart, for its alternative text."""
+    return " ".join(
+        f"{name}: " + "; ".join(f"{d.title} {_number(scores[d.id])}" for d in instrument.domains) + "."
+        for name, scores in series.items())
+
+
+def _lesson_links(lessons: tuple[str, ...]) -> str:
+    if not lessons:
+        return ""
+    links = ", ".join(f'<a href="{esc(lesson_href(s))}">{esc(LESSON_TITLES.get(s, s))}</a>' for s in lessons)
+    return f"<li>Lesson: {links}</li>"
+
+
+def _resource_title(resource: model.Resource) -> str:
+    if resource.lesson:
+        return f'<a href="{esc(lesson_href(resource.lesson))}">{esc(resource.title)}</a>'
+    if resource.href:
+        return (f'<a href="{esc(resource.href)}" target="_blank" rel="noopener">'
+                f"{esc(resource.title)}</a>")
+    return esc(resource.title)
+
+
+def _when(saved: str) -> str:
+    try:
+        return f"{datetime.fromisoformat(saved).astimezone():%d %B %Y at %H:%M}"
+    except ValueError:
+        return saved
+
+
+def _problem_box(error: ContentError) -> widgets.HTML:
+    items = "".join(f"<li><code>{esc(p)}</code></li>" for p in error.problems)
+    return widgets.HTML(
+        '<div class="mk-card mk-status" role="alert"><p>This self-assessment cannot be shown '
+        f"because its file has problems:</p><ul>{items}</ul>"
+        "<p>Run <code>mentorkit validate</code> for details.</p></div>")
+
+
+def show_self_assessment(instrument_id: str, store: Store | None = None):
+    """The app for ``exercises/self-assessments/<instrument_id>.yaml``; nothing
+    while nbgrader grades, and a readable list of problems if the file is wrong."""
+    if grading():
+        return None
+    try:
+        instrument = model.load(instrument_id)
+    except ContentError as error:
+        return _problem_box(error)
+    return SelfAssessmentApp(instrument, store=store)
