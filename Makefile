@@ -9,13 +9,15 @@ STAMP  := $(VENV)/.mentorkit-installed
 PIN    := binder/requirements.txt
 TEMPLATE := share/jupyter/voila/templates/mentorkit
 PORT   ?= 8888
+HUB    := deploy/jupyterhub
+PROXY  := $(HUB)/node_modules/.bin/configurable-http-proxy
 
 # As root, Jupyter refuses to start unless told it may; with no display there
 # is no browser to open, so print the address instead.
 ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BROWSER_FLAG := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
 
-.PHONY: start test bench install lint links clean-venv
+.PHONY: start test bench install lint links clean-venv hub
 
 $(STAMP): pyproject.toml $(PIN)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,13 +31,27 @@ $(STAMP): pyproject.toml $(PIN)
 
 install: $(STAMP)
 
+# JupyterHub's proxy, from npm (pinned in package-lock.json); Debian's nodejs and
+# npm are installed first when missing and we are root.
+$(PROXY): $(HUB)/package.json $(HUB)/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get install -y -q nodejs npm >/dev/null; } || \
+	  { echo "npm is needed for JupyterHub's proxy: install Node.js (https://nodejs.org)"; exit 1; }
+	npm ci --prefix $(HUB) --no-audit --no-fund --loglevel=error
+	@touch $(PROXY)
+
 start: $(STAMP)
 	$(BIN)/jupyter lab modules/00-welcome.ipynb --port=$(PORT) $(ROOT_FLAG) $(BROWSER_FLAG)
 
-test: $(STAMP)
+test: $(STAMP) $(PROXY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+# A hub for a workshop on this machine: roster in deploy/jupyterhub/roster.csv,
+# MENTORKIT_HUB_PASSWORD for everyone's password (see docs/deploy.md).
+hub: $(STAMP) $(PROXY)
+	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
+
+bench: $(STAMP) $(PROXY)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)

@@ -1,0 +1,211 @@
+"""A real JupyterHub for tests and benchmarks: the course's own
+``deploy/jupyterhub/jupyterhub_config.py``, configurable-http-proxy from npm,
+free loopback ports, a state folder of its own, and an admin token for the
+REST API. Everything it starts is stopped by ``stop()``, and checked gone.
+
+    with Hub(tmp_path, students=["s1", "s2"]) as hub:
+        hub.start()
+        token = hub.token_for("s1")
+        hub.spawn("s1")
+        hub.user_request("s1", "POST", "assignments/fetch", data={...})
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from .servers import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+HUB_DIR = ROOT / "deploy" / "jupyterhub"
+PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+BIN = Path(sys.executable).parent
+
+
+class Hub:
+    def __init__(self, data: Path, instructors=("instructor",), students=(), idle_seconds: int = 3600):
+        self.data = Path(data)
+        self.instructors, self.students = list(instructors), list(students)
+        self.port, self.api_port, self.proxy_api_port = free_port(), free_port(), free_port()
+        self.admin_token = secrets.token_hex(16)
+        self.tokens: dict[str, str] = {}
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.data / "hub.log"
+        self.env = {
+            **os.environ,
+            "MENTORKIT_HUB_DATA": str(self.data),
+            "MENTORKIT_HUB_PORT": str(self.port),
+            "MENTORKIT_HUB_API_PORT": str(self.api_port),
+            "MENTORKIT_PROXY_API_PORT": str(self.proxy_api_port),
+            "MENTORKIT_HUB_ADMIN_TOKEN": self.admin_token,
+            "MENTORKIT_INSTRUCTORS": ",".join(self.instructors),
+            "MENTORKIT_STUDENTS": ",".join(self.students),
+            "MENTORKIT_HUB_IDLE_SECONDS": str(idle_seconds),
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+        self.env.pop("MENTORKIT_HUB_PASSWORD", None)
+        self.env.pop("MENTORKIT_HOME", None)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- life cycle ---------------------------------------------------------------------
+    def start(self, timeout: float = 90) -> Hub:
+        if not PROXY.exists():
+            raise RuntimeError(f"configurable-http-proxy is missing ({PROXY}): `make test` installs it "
+                               "with npm (`npm ci --prefix deploy/jupyterhub`).")
+        self.data.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [str(BIN / "jupyterhub"), "-f", str(HUB_DIR / "jupyterhub_config.py")],
+            cwd=self.data, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyterhub exited early:\n{self.log_tail()}")
+            try:
+                if requests.get(f"{self.url}/hub/api/", timeout=3).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise TimeoutError(f"jupyterhub did not answer in {timeout} s:\n{self.log_tail()}")
+
+    def server_pids(self) -> list[int]:
+        """PIDs of the single-user servers the hub started (from their environment)."""
+        pids = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                environ = (proc / "environ").read_bytes()
+            except OSError:
+                continue
+            if f"MENTORKIT_HUB_DATA={self.data}".encode() in environ.split(b"\0") or (
+                    f"JUPYTERHUB_API_URL=http://127.0.0.1:{self.api_port}".encode() in environ):
+                pids.append(int(proc.name))
+        return pids
+
+    def stop(self) -> list[int]:
+        """Stop the hub (it stops its servers and proxy), then anything of it left;
+        returns the PIDs still alive afterwards (none, if all went well)."""
+        if self.proc is None:
+            return []
+        started = set(self.server_pids())
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # the hub shuts its servers and the proxy down
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+        for pid in started | set(self.server_pids()):
+            if pid != os.getpid():
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=10)
+        time.sleep(0.5)
+        return [pid for pid in self.server_pids() if _alive(pid)]
+
+    def __enter__(self) -> Hub:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    # -- the REST API ---------------------------------------------------------------------
+    def api(self, method: str, path: str, token: str | None = None, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"token {token or self.admin_token}"}
+        return requests.request(method, f"{self.url}/hub/api/{path}", headers=headers, timeout=60, **kwargs)
+
+    def token_for(self, name: str) -> str:
+        """A token for ``name`` (the admin service asks the REST API for one)."""
+        response = self.api("POST", f"users/{name}/tokens", json={"note": "test", "expires_in": 3600})
+        response.raise_for_status()
+        self.tokens[name] = response.json()["token"]
+        return self.tokens[name]
+
+    def spawn(self, name: str, timeout: float = 180) -> float:
+        """Start ``name``'s server through the API and wait until it is ready; returns seconds."""
+        start = time.monotonic()
+        response = self.api("POST", f"users/{name}/server", token=self.tokens.get(name))
+        if response.status_code not in (201, 202, 400):  # 400: already running
+            raise RuntimeError(f"spawn {name}: {response.status_code} {response.text}\n{self.log_tail()}")
+        self.wait_ready(name, timeout)
+        return time.monotonic() - start
+
+    def wait_ready(self, name: str, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"users/{name}").json()
+            server = (model.get("servers") or {}).get("")
+            if server and server.get("ready"):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{name}'s server was not ready in {timeout} s:\n{self.log_tail()}")
+
+    def user_request(self, name: str, method: str, path: str, **kwargs) -> requests.Response:
+        """A request to ``name``'s own server, with ``name``'s token."""
+        token = self.tokens.get(name) or self.token_for(name)
+        headers = {"Authorization": f"token {token}", **kwargs.pop("headers", {})}
+        return requests.request(method, f"{self.url}/user/{name}/{path}", headers=headers,
+                                timeout=kwargs.pop("timeout", 300), **kwargs)
+
+    def user_json(self, name: str, method: str, path: str, **kwargs):
+        response = self.user_request(name, method, path, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} /user/{name}/{path}: {response.status_code} {response.text[:500]}")
+        return json.loads(response.text) if response.text else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def memory_of(pids: list[int]) -> int:
+    """Resident memory (bytes) of these processes and all their descendants."""
+    import psutil
+
+    seen, total = set(), 0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            family = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for proc in family:
+            if proc.pid in seen:
+                continue
+            seen.add(proc.pid)
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+    return total
