@@ -14,6 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import autograde  # benchmarks/autograde.py: nbgrader autograde against nbconvert --execute
+import selfassess  # benchmarks/selfassess.py: the self-assessment apps against an empty notebook, in Voila
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 
@@ -49,6 +52,10 @@ ROWS = [
      "import ipywidgets", "ipywidgets", 15, None, True),
     ("mentorkit validate (all content)", run_time, [str(Path(PY).parent / "mentorkit"), "validate", "-q"],
      "python -c pass", [PY, "-c", "pass"], 5, None, True),
+    ("autograde per submission (30)", autograde.per_submission, autograde.SUBJECT,
+     autograde.BASELINE, autograde.BASELINE, 1, autograde.TARGET, False),
+    ("self-assessment app to first input", selfassess.measure, selfassess.SLOWEST,
+     "empty notebook in Voila", selfassess.EMPTY, 5, selfassess.TARGET, True),
     ("make test (wall time)", run_time, ["make", "test"],
      "pytest --collect-only", [PY, "-m", "pytest", "--collect-only", "-q"], 1, None, False),
 ]

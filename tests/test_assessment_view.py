@@ -169,14 +169,15 @@ def test_download_then_upload_restores_everything(suffix, mentorkit_home, tmp_pa
     fill(app)
     app.participant.input.value = "Z9"
     files = downloads(app)
-    assert set(files) == {"impostor-feelings-results.csv", "impostor-feelings-results.json"}
-    content = files[f"impostor-feelings-results.{suffix}"]
+    # the participant code names the files, so a facilitator can keep everyone's in one folder
+    assert set(files) == {"impostor-feelings-Z9-results.csv", "impostor-feelings-Z9-results.json"}
+    content = files[f"impostor-feelings-Z9-results.{suffix}"]
     expected = dict(app.answers.values)
 
     fresh = Store(tmp_path / "elsewhere")
     other = SelfAssessmentApp(model.load("impostor-feelings"), store=fresh)
     assert other.answers.answered() == 0
-    assert other.upload.receive(f"impostor-feelings-results.{suffix}", content) is True
+    assert other.upload.receive(f"impostor-feelings-Z9-results.{suffix}", content) is True
     assert "Restored 15 answers" in other.upload.message
     assert {k: f.read() for k, f in other.fields.items()} == expected
     assert other.participant.input.value == "Z9"

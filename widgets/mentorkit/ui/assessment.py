@@ -23,6 +23,8 @@ from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from .. import assessment as model
 from ..content import ContentError
@@ -40,11 +42,9 @@ from .appkit import (
     StatusLine,
     UploadBox,
     disclaimer,
-    dropdown,
     heading,
     note,
     radio,
-    text_area,
     text_input,
 )
 
@@ -62,26 +62,55 @@ RESULTS_CSS = """
 
 
 # -- one input per item ---------------------------------------------------------
-class ItemField(Field):
-    """The input for one item, with its label, help and message slot. ``read()``
-    gives the answer as the model wants it; ``show(value)`` puts one back."""
+class Shared:
+    """Layouts and styles that every input of one app shares. A page of forty
+    questions would otherwise send the browser some 360 widget models (each
+    input, label style and layout is one); sharing them roughly thirds that,
+    and the page becomes usable sooner."""
 
-    def __init__(self, instrument: model.Instrument, item: model.Item):
+    def __init__(self) -> None:
+        self.wide = widgets.Layout(width="100%", max_width="46em")
+        self.plain = widgets.Layout()
+        self.choice_style = DescriptionStyle(description_width="initial")
+        self.text_style = TextStyle(description_width="initial")
+        self.html_style = HTMLStyle()
+
+    def html(self, value: str = "") -> widgets.HTML:
+        return widgets.HTML(value, layout=self.plain, style=self.html_style)
+
+
+class ItemField(Field):
+    """The input for one item, with its label, help and message slot (a
+    :class:`~mentorkit.ui.appkit.Field` built from shared layouts and styles).
+    ``read()`` gives the answer as the model wants it; ``show(value)`` puts one back."""
+
+    def __init__(self, instrument: model.Instrument, item: model.Item, shared: Shared | None = None):
+        shared = shared or Shared()
+        widgets.VBox.__init__(self, layout=shared.plain)
         self.item = item
-        label = item.text
+        common = {"description": item.text, "layout": shared.wide}
         if item.type == "rating":
             scale = instrument.scale
             options = [(NOT_ANSWERED, 0)] + [(scale.label(v), v) for v in scale.values]
-            box = dropdown(label, options)
+            box = widgets.Dropdown(options=options, value=0, style=shared.choice_style, **common)
         elif item.type == "choice":
-            box = dropdown(label, [(NOT_ANSWERED, "")] + [(o, o) for o in item.options])
+            options = [(NOT_ANSWERED, "")] + [(o, o) for o in item.options]
+            box = widgets.Dropdown(options=options, value="", style=shared.choice_style, **common)
         elif item.type == "number":
             hint = f"a whole number{f' ({item.unit})' if item.unit else ''}"
-            box = text_input(label, placeholder=hint)
+            box = widgets.Text(placeholder=hint, style=shared.text_style, **common)
         else:
-            box = text_area(label, rows=item.rows)
-        optional = "" if item.required else "Optional."
-        super().__init__(box, help=" ".join(t for t in (item.help, optional) if t))
+            box = widgets.Textarea(rows=item.rows, style=shared.text_style, **common)
+        box.add_class("mk-field")
+        self.input = box
+        self.message = shared.html()
+        self.message.add_class("mk-message")
+        help_text = " ".join(t for t in (item.help, "" if item.required else "Optional.") if t)
+        parts: list[widgets.Widget] = [box]
+        if help_text:
+            parts.append(shared.html(f'<p class="mk-help">{esc(help_text)}</p>'))
+        self.children = [*parts, self.message]
+        self.add_class("mk-row")
 
     def read(self) -> Any:
         value = self.input.value
@@ -129,20 +158,22 @@ class SelfAssessmentApp(widgets.VBox):
                                          current))
             self.timepoint.input.observe(self._timepoint_changed, names="value")
 
+        shared = Shared()
         self.fields: dict[str, ItemField] = {}
         self.totals: dict[str, widgets.HTML] = {}
         sections: list[widgets.Widget] = []
         for domain in instrument.domains:
-            sections.append(heading(domain.title, 3))
-            if domain.summary and instrument.results != "summary":
-                sections.append(widgets.HTML(f'<p class="mk-help">{esc(domain.summary)}</p>'))
+            summary = (f'<p class="mk-help">{esc(domain.summary)}</p>'
+                       if domain.summary and instrument.results != "summary" else "")
+            sections.append(shared.html(f'<div class="mk-section"><h3>{esc(domain.title)}</h3></div>'
+                                        f"{summary}"))
             for item in domain.items:
-                field = ItemField(instrument, item)
+                field = ItemField(instrument, item, shared)
                 field.input.observe(lambda change, item_id=item.id: self._changed(item_id), names="value")
                 self.fields[item.id] = field
                 sections.append(field)
             if domain.total is not None:
-                self.totals[domain.id] = widgets.HTML()
+                self.totals[domain.id] = shared.html()
                 sections.append(self.totals[domain.id])
 
         self.status = StatusLine()
@@ -272,7 +303,8 @@ class SelfAssessmentApp(widgets.VBox):
             self.downloads.show([])
             return
         participant = self.answers.participant if model.PARTICIPANT.match(self.answers.participant) else ""
-        stem = f"{self.instrument.id}-results"
+        # with a participant code in the name, a facilitator can keep everyone's files in one folder
+        stem = "-".join(part for part in (self.instrument.id, participant, "results") if part)
         files = [
             Download(f"{stem}.csv", model.export_csv(self.instrument, answered, participant),
                      "Download my answers (CSV)", "text/csv"),

@@ -1,0 +1,193 @@
+"""The four self-assessment apps in Voila, in a real Chromium: each renders
+without code, is filled in by typing and choosing, draws its chart, keeps the
+answers over a reload, hands over a download whose content is right, and does
+so without console errors, serious accessibility problems or any request
+leaving the machine."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from mentorkit import assessment as model
+from mentorkit.store import Store
+
+from .browser_checks import RequestLog, axe_violations, describe, page_errors
+from .servers import voila
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+APPS = ["competencies", "practices", "impostor-feelings", "career-conference"]
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    return tmp_path_factory.mktemp("voila-selfassess")
+
+
+@pytest.fixture(scope="module")
+def server(learner):
+    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
+        running.start("/voila/")
+        yield running
+
+
+def failed_responses(page) -> list[str]:
+    """The URLs that answered with an HTTP error, recorded from now on."""
+    found: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and found.append(f"{r.status} {r.url}"))
+    return found
+
+
+def our_errors(page, failed: list[str]) -> list[str]:
+    """Console errors, less one "403" line for each kernel shutdown that Voila's
+    own page sends when it is unloaded (a reload) and that the server refuses:
+    Voila's behaviour, not the app's. Any other failed request still counts."""
+    refused = [url for url in failed if url.startswith("403 ") and "/voila/api/shutdown/" in url]
+    errors = page_errors(page)
+    for _ in refused:
+        line = next((e for e in errors if "status of 403 (Forbidden)" in e), None)
+        if line:
+            errors.remove(line)
+    return errors
+
+
+def page_of(name: str) -> str:
+    return f"/voila/render/exercises/self-assessments/{name}.ipynb"
+
+
+def open_app(page, server, name: str) -> None:
+    page.goto(server.url(page_of(name)), wait_until="domcontentloaded", timeout=120_000)
+    page.get_by_role("button", name="See my results").wait_for(timeout=120_000)
+
+
+def answer_for(instrument: model.Instrument, item: model.Item, i: int):
+    """(how to enter it, what the widget shows, what is saved) for item number i."""
+    if item.type == "rating":
+        value = instrument.scale.min + i % (instrument.scale.max - instrument.scale.min + 1)
+        return "select", instrument.scale.label(value), value
+    if item.type == "choice":
+        return "select", item.options[i % len(item.options)], item.options[i % len(item.options)]
+    if item.type == "number":
+        return "fill", "20", 20
+    return "fill", f"Answer {i}: a grant & two talks", f"Answer {i}: a grant & two talks"
+
+
+def fill_in(page, instrument: model.Instrument) -> dict:
+    expected = {}
+    for i, item in enumerate(instrument.items):
+        how, shown, saved = answer_for(instrument, item, i)
+        field = page.get_by_label(item.text, exact=True)
+        if how == "select":
+            field.select_option(label=shown)
+        else:
+            field.fill(shown)
+            field.press("Tab")  # text boxes send their value on blur or Enter
+        expected[item.id] = saved
+    return expected
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_the_app_works_end_to_end_in_voila(page, server, learner, name):
+    instrument = model.load(name)
+    log = RequestLog(page)
+    failed = failed_responses(page)
+    open_app(page, server, name)
+    body = page.inner_text("body")
+    assert "show_self_assessment" not in page.content() and "Traceback" not in body
+    assert instrument.title in body
+    assert "not a validated instrument" in body
+
+    # a missing answer gets a message beside its field, not a traceback
+    page.get_by_role("button", name="See my results").click()
+    page.get_by_text("need attention").first.wait_for(timeout=30_000)
+    assert page.locator(".mk-problem").count() >= len([i for i in instrument.items if i.required])
+
+    if instrument.timepoints != ("current",):
+        page.get_by_role("radio", name=instrument.timepoint_label(instrument.timepoints[0])).check()
+    expected = fill_in(page, instrument)
+    page.get_by_role("button", name="See my results").click()
+    page.locator(".mk-results img").wait_for(timeout=60_000)
+    assert page.locator(".mk-problem").count() == 0
+    alt = page.locator(".mk-results img").first.get_attribute("alt")
+    assert alt and len(alt) > 20
+
+    key = instrument.timepoints[0]
+    saved = Store(learner).load(name, key)
+    assert saved is not None and saved.data["answers"] == expected
+
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("link", name="Download my answers (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == f"{name}-results.csv"
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert {r["item"]: r["value"] for r in rows} == {k: str(v) for k, v in expected.items()}
+    assert {r["instrument"] for r in rows} == {name}
+
+    if name == "career-conference":
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("link", name="Download the summary (PDF)").click()
+        assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    assert page_errors(page) == []
+
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("button", name="See my results").wait_for(timeout=120_000)
+    first = instrument.items[0]
+    how, shown, _ = answer_for(instrument, first, 0)
+    field = page.get_by_label(first.text, exact=True)
+    if how == "select":
+        # ipywidgets writes option spaces as no-break spaces
+        assert field.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ") == shown
+    else:
+        assert field.input_value() == shown
+    assert page.get_by_text("Restored your answers").is_visible()
+
+    assert our_errors(page, failed) == []
+    assert log.external() == []
+
+
+def test_a_foreign_upload_is_refused_in_the_page(page, server, learner, tmp_path):
+    open_app(page, server, "practices")
+    foreign = tmp_path / "competencies-results.json"
+    competencies = model.load("competencies")
+    answers = competencies.new_answers("pre")
+    answers.set("comm-listen", 3)
+    foreign.write_text(model.export_json(competencies, [answers]), encoding="utf-8")
+    before = Store(learner).load("practices", "current")
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.get_by_role("button", name="Restore from a file").click()
+    chooser.value.set_files(str(foreign))
+    page.get_by_text("Nothing was changed").wait_for(timeout=30_000)
+    assert "not of Allyship and sponsorship practices" in page.inner_text("body")
+    after = Store(learner).load("practices", "current")
+    assert (before and before.data) == (after and after.data)
+    assert page_errors(page) == []
+
+
+def test_the_keyboard_alone_answers_and_asks_for_results(page, server, learner):
+    Store(learner).delete("impostor-feelings", "current")  # start from a blank page
+    open_app(page, server, "impostor-feelings")
+    instrument = model.load("impostor-feelings")
+    first = instrument.items[0]
+    page.get_by_label("Participant code (optional)").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.tagName + ' ' + "
+                            "(document.activeElement.labels?.[0]?.innerText || '')")
+    assert focused.replace("\xa0", " ") == f"SELECT {first.text}"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(
+        "([label]) => { const s = [...document.querySelectorAll('select')].find("
+        "x => x.labels?.[0]?.innerText.replace(/\\u00a0/g, ' ') === label); "
+        "return s && s.selectedIndex === 2; }",
+        arg=[first.text], timeout=10_000)
+    page.get_by_role("button", name="See my results").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("need attention").first.wait_for(timeout=30_000)
+    record = Store(learner).load("impostor-feelings", "current")
+    assert record.data["answers"][first.id] == instrument.scale.min + 1
+    assert page_errors(page) == []
