@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import autograde  # benchmarks/autograde.py: nbgrader autograde against nbconvert --execute
+import cohort  # benchmarks/cohort.py: the cohort report on 2,000 participants against reading the files
 import selfassess  # benchmarks/selfassess.py: the self-assessment apps against an empty notebook, in Voila
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,8 @@ ROWS = [
      autograde.BASELINE, autograde.BASELINE, 1, autograde.TARGET, False),
     ("self-assessment app to first input", selfassess.measure, selfassess.SLOWEST,
      "empty notebook in Voila", selfassess.EMPTY, 5, selfassess.TARGET, True),
+    ("cohort report, 2,000 participants", cohort.measure, cohort.SUBJECT,
+     cohort.BASELINE, cohort.BASELINE, 1, None, True),
     ("make test (wall time)", run_time, ["make", "test"],
      "pytest --collect-only", [PY, "-m", "pytest", "--collect-only", "-q"], 1, None, False),
 ]
@@ -81,6 +84,10 @@ def main() -> int:
         print(f"{label:36} {base_label:24} {got:10.3f} {base:10.3f} {ratio:7.2f} {shown_target:>7}{flag}",
               flush=True)
     print(f"\n{missed} figure(s) over target" if missed else "\nall figures within target")
+    if not args.quick:
+        # a cohort arriving at once on the course's JupyterHub: its own table
+        print("\nJupyterHub (benchmarks/hub.py)", flush=True)
+        subprocess.run([PY, str(ROOT / "benchmarks" / "hub.py"), "--students", "20"], cwd=ROOT, check=False)
     return 0
 
 
