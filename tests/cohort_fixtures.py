@@ -319,7 +319,7 @@ ROSTER = [
     Participant("gtanaka", "Goro", "Tanaka", "goro.tanaka@example.org", "endless-loop"),
     Participant("hpatel", "Hema", "Patel", "hema.patel@example.org", "not-json"),
     Participant("ikowalski", "Iga", "Kowalski", "iga.kowalski@example.org", "emoji"),
-    Participant("jhaddad", "Jamil", "Haddad", "jamil.haddad@example.org", "right-to-left"),
+    Participant("jhaddad", "جميل", "حداد", "jamil.haddad@example.org", "right-to-left"),
     Participant("kobrien", "Kate", "O'Brien", "kate.obrien@example.org", "very-long"),
     Participant("lmensah", "Lydia", "Mensah", "lydia.mensah@example.org", "not-submitted"),
     Participant("mzhou", "Mei", "Zhou", "mei.zhou@example.org", "not-submitted"),
