@@ -39,7 +39,10 @@ def test_the_map_shows_the_learners_progress(page, server):
     assert "✓ done" in row(page, "02").inner_text()
     assert "Six committees and counting: ✓ done" in row(page, "09").inner_text()
     assert "Meeting a new mentee: ◐ started" in row(page, "02").inner_text()
-    lesson_link = row(page, "02").get_by_role("link", name="Setting expectations")
+    lesson_link = row(page, "02").get_by_role("link", name="Setting expectations", exact=True)
+    assignment = row(page, "02").get_by_role("link", name="Reflections and knowledge check")
+    assert assignment.get_attribute("href").endswith(
+        "release/02-setting-expectations/02-setting-expectations.ipynb")
     assert lesson_link.get_attribute("href").endswith("02-setting-expectations.ipynb")
 
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from mentorkit import scenario
-from mentorkit.course import LESSONS
+from mentorkit.course import LESSONS, SELF_ASSESSMENTS
 
 from .notebook_checks import ROOT
 from .servers import voila
@@ -106,6 +106,40 @@ def test_lesson_embeds_its_own_scenarios(slug):
     else:  # no scenario is tagged for this lesson (11-closing): replay others or list them all
         assert listed == [], f"no scenario is tagged {slug}, so choose_scenario(lesson=...) lists none"
         assert embedded or everything
+
+
+def section(slug, heading):
+    """The Markdown of one '## heading' section of a lesson, up to the next '## '."""
+    text = "\n".join(src for kind, src in cells(slug) if kind == "markdown")
+    assert f"## {heading}" in text, f"{slug} has no '## {heading}' section"
+    return text.split(f"## {heading}", 1)[1].split("\n## ")[0]
+
+
+@pytest.mark.parametrize("app", SELF_ASSESSMENTS, ids=lambda app: app.id)
+def test_welcome_links_every_self_assessment_with_its_lessons(app):
+    """The course home's 'Before you start' lists each app and the lessons it goes with."""
+    assert (ROOT / app.notebook).exists(), f"{app.notebook} is in SELF_ASSESSMENTS but missing"
+    before = section("00-welcome", "Before you start: the pre-course self-assessment")
+    rows = [line for line in before.splitlines() if f"](../{app.notebook})" in line]
+    assert rows, f"the welcome page's 'Before you start' does not link ../{app.notebook}"
+    row = " ".join(rows)
+    for slug in app.lessons:
+        if slug != "00-welcome":
+            assert f"]({slug}.ipynb)" in row, f"{app.id} should name the lesson it goes with, {slug}"
+
+
+ASSIGNED = [lesson.slug for lesson in LESSONS if 1 <= int(lesson.slug[:2]) <= 10]
+
+
+@pytest.mark.parametrize("slug", ASSIGNED)
+def test_go_further_links_the_released_assignment(slug):
+    """Once release/NN-slug/NN-slug.ipynb exists, the lesson's Go further links it."""
+    released = ROOT / "release" / slug / f"{slug}.ipynb"
+    if not released.exists():
+        pytest.skip(f"no released assignment for {slug} yet")
+    go_further = section(slug, "Go further")
+    assert f"](../release/{slug}/{slug}.ipynb)" in go_further, \
+        f"{slug}: Go further should link its assignment, ../release/{slug}/{slug}.ipynb"
 
 
 @pytest.fixture(scope="module")

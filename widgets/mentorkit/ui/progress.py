@@ -43,6 +43,11 @@ def _status(item: model.Item) -> str:
     return f'<span class="{css}">{MARK[item.status]}</span>{detail}'
 
 
+def _label(item: model.Item) -> str:
+    """An item's link text; an assignment shares its lesson's title, so say what it is."""
+    return "Reflections and knowledge check" if item.kind == "assignment" else item.title
+
+
 def map_html(progress: model.Progress) -> str:
     """The course map as an HTML table: one row per lesson."""
     counts = progress.counts()
@@ -57,7 +62,7 @@ def map_html(progress: model.Progress) -> str:
             items = [i for i in progress.for_lesson(lesson.slug, kind)
                      if kind != "scenario" or i.lessons[0] == lesson.slug]
             cells.append("<ul>" + "".join(
-                f'<li><a href="{esc(_href(i.path))}">{esc(i.title)}</a>: {_status(i)}</li>'
+                f'<li><a href="{esc(_href(i.path))}">{esc(_label(i))}</a>: {_status(i)}</li>'
                 for i in items) + "</ul>" if items else "")
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     head = "".join(f'<th scope="col">{h}</th>' for h in
