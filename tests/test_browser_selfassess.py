@@ -40,19 +40,6 @@ def failed_responses(page) -> list[str]:
     return found
 
 
-def our_errors(page, failed: list[str]) -> list[str]:
-    """Console errors, less one "403" line for each kernel shutdown that Voila's
-    own page sends when it is unloaded (a reload) and that the server refuses:
-    Voila's behaviour, not the app's. Any other failed request still counts."""
-    refused = [url for url in failed if url.startswith("403 ") and "/voila/api/shutdown/" in url]
-    errors = page_errors(page)
-    for _ in refused:
-        line = next((e for e in errors if "status of 403 (Forbidden)" in e), None)
-        if line:
-            errors.remove(line)
-    return errors
-
-
 def page_of(name: str) -> str:
     return f"/voila/render/exercises/self-assessments/{name}.ipynb"
 
@@ -146,7 +133,8 @@ def test_the_app_works_end_to_end_in_voila(page, server, learner, name):
         assert field.input_value() == shown
     assert page.get_by_text("Restored your answers").is_visible()
 
-    assert our_errors(page, failed) == []
+    assert page_errors(page) == []
+    assert failed == []  # no request refused, the kernel shutdown of the reload included
     assert log.external() == []
 
 
