@@ -149,13 +149,23 @@ class CohortGrades:
         return grouped.drop(columns="waiting")
 
 
+def _where(path: Path) -> str:
+    """``gradebook.db in the course folder`` for the usual place, else the path itself."""
+    from .course import course_root
+
+    try:
+        return f"{path.resolve().relative_to(course_root())} in the course folder"
+    except ValueError:
+        return str(path)
+
+
 def load(path: Path | str | None = None) -> CohortGrades:
     """Read a gradebook into frames. Raises GradebookError, with what to do, when there is no
     gradebook at ``path`` or it cannot be read."""
     path = Path(path) if path else gradebook_path()
     if not path.is_file():
         raise GradebookError(
-            f"There is no gradebook at {path} yet. nbgrader creates it the first time you run "
+            f"There is no gradebook at {_where(path)} yet. nbgrader creates it the first time you run "
             "`nbgrader db student import roster.csv` or `nbgrader generate_assignment` in the course "
             f"folder. To look at a gradebook kept elsewhere, set {ENV} to its path.")
     try:

@@ -197,9 +197,16 @@ def dashboard_html(cohort) -> str:
             f"<h2>Scores by reflection and knowledge check</h2>{scores_html(cohort)}</div>")
 
 
+def _with_code(message: str) -> str:
+    """The message escaped, with `backticked` commands shown as code."""
+    import re
+
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(message))
+
+
 def empty_html(message: str) -> str:
     return (f'{CSS}<div class="mk-empty" role="status"><strong>Nothing to show yet.</strong> '
-            f"{esc(message)}</div>")
+            f"{_with_code(message)}</div>")
 
 
 class GradebookDashboard:
