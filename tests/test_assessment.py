@@ -152,7 +152,7 @@ def test_problems_name_each_wrong_or_missing_answer():
 def test_numbers_must_add_up_to_the_total():
     instrument = tiny()
     answers = answered(instrument, **{**FULL, "s1": 7})
-    assert answers.problems()["s2"] == "These add up to 11h; make them add up to 10h."
+    assert answers.problems()["s2"] == "Total: 11h \u2014 it should come to 10h."
     assert model.totals(answers) == {"split": 11}
     answers.set("s1", 6)
     assert answers.complete
@@ -316,3 +316,35 @@ def test_printable_summary_has_every_answer(tmp_path):
     assert page.count("<h2>") == len(instrument.domains)
     pdf = model.summary_pdf(answers)
     assert pdf.startswith(b"%PDF")
+
+
+APP_NOTEBOOKS = [*SHIPPED, "network-map"]
+
+
+def notebook_text(stem: str) -> tuple[str, str]:
+    """(the h1, all the markdown) of an app's notebook."""
+    import nbformat
+
+    nb = nbformat.read(instruments_dir() / f"{stem}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    h1 = next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+    return h1, text
+
+
+@pytest.mark.parametrize("stem", SHIPPED)
+def test_each_app_page_is_titled_as_its_instrument(stem):
+    h1, _ = notebook_text(stem)
+    assert h1 == model.load(stem).title
+
+
+@pytest.mark.parametrize("stem", APP_NOTEBOOKS)
+def test_app_pages_leave_the_disclaimer_to_the_app_and_say_how_saving_works_plainly(stem):
+    _, text = notebook_text(stem)
+    lowered = text.lower()
+    assert "validated" not in lowered  # the app's own yellow box says it, once
+    assert ("save as you go" in lowered or "saves as you go" in lowered) and "restore my" in lowered
+    # Binder advice only inside one folded <details>, and no keyboard or file-format jargon
+    assert lowered.count("<details>") == 1
+    outside = lowered.split("<details>")[0] + lowered.split("</details>")[1]
+    assert "binder" not in outside
+    assert all(word not in lowered for word in ("csv", "json", "tab**", "arrow keys"))

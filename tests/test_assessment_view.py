@@ -10,6 +10,7 @@ import html
 import json
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
@@ -45,6 +46,11 @@ def downloads(app: SelfAssessmentApp) -> dict[str, bytes]:
 
 def text_of(widget: widgets.Widget) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
+
+
+def words(widget: widgets.Widget) -> str:
+    """The widget's text as a reader sees it, spaces tidied."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", widget.value)).split())
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -93,11 +99,52 @@ def test_totals_are_added_up_as_the_learner_types():
     for item_id, value in (("now-clinical", "50"), ("now-teaching", "30"), ("now-research", "10"),
                            ("now-admin", "5")):
         app.fields[item_id].input.value = value
-    assert "95%" in text_of(app.totals["time-now"])
-    app.fields["now-other"].input.value = "10"
-    assert app.fields["now-other"].problem == "These add up to 105%; make them add up to 100%."
+    assert words(app.totals["time-now"]) == "Total so far: 95% (it should come to 100%)."
+    assert "mk-problem" not in app.totals["time-now"].value
     app.fields["now-other"].input.value = "5"
-    assert app.fields["now-other"].problem == "" and "100%" in text_of(app.totals["time-now"])
+    assert words(app.totals["time-now"]).startswith("Total: 100%")
+    assert "mk-problem" not in app.totals["time-now"].value
+
+
+def test_a_wrong_total_shows_on_the_total_line_not_under_the_last_field():
+    app = show_self_assessment("career-conference")
+    for item_id, value in (("now-clinical", "50"), ("now-teaching", "30"), ("now-research", "10"),
+                           ("now-admin", "5"), ("now-other", "10")):
+        app.fields[item_id].input.value = value
+    line = app.totals["time-now"]
+    assert text_of(line).strip() == "Total: 105% \u2014 it should come to 100%."
+    assert 'class="mk-total mk-problem"' in line.value and 'role="alert"' in line.value
+    assert all(f.problem == "" for f in app.fields.values())  # "Anything else" (10) is not the culprit
+    assert app.fields["now-other"].message.value == ""
+    # the other total is not judged until its numbers are in
+    assert "mk-problem" not in app.totals["time-hoped"].value
+    # a problem with the last answer itself still shows beside it, and the total waits for it
+    app.fields["now-other"].input.value = "-3"
+    assert app.fields["now-other"].problem != "" and "mk-problem" not in line.value
+    app.fields["now-other"].input.value = "5"
+    assert "mk-problem" not in line.value and app.fields["now-other"].problem == ""
+
+
+def test_a_wrong_total_counts_once_in_the_problems_line(mentorkit_home):
+    app = show_self_assessment("career-conference")
+    fill(app)  # every number is 20: 5 x 20 = 100 in both totals
+    app.fields["hoped-other"].input.value = "25"
+    assert app.show_results() is False
+    assert text_of(app.problems_line).strip() == "1 answer needs attention (see the note beside it)."
+    assert "Total: 105%" in text_of(app.totals["time-hoped"])
+    app.fields["hoped-other"].input.value = "20"
+    assert app.show_results() is True and app.problems_line.value == ""
+
+
+def test_one_missing_answer_is_singular_and_more_are_plural(mentorkit_home):
+    app = show_self_assessment("practices")
+    fill(app)
+    first, second = list(app.fields.values())[:2]
+    first.input.value = 0
+    assert app.show_results() is False
+    assert text_of(app.problems_line).strip() == "1 answer needs attention (see the note beside it)."
+    second.input.value = 0
+    assert text_of(app.problems_line).strip() == "2 answers need attention (see the notes beside them)."
 
 
 def test_results_wait_for_every_answer_then_draw_the_radar(mentorkit_home):
@@ -264,3 +311,127 @@ def test_invalid_answers_are_left_out_of_the_download(mentorkit_home):
     assert "need fixing are not in the download" in app.downloads.value
     rows = downloads(app)["career-conference-results.csv"].decode().splitlines()
     assert len(rows) == 2 and rows[1].endswith("now-teaching,30")
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The results table as text: one list of cells per row (the header first)."""
+    table = re.search(r"<table>.*?</table>", output, re.S).group(0)
+    return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_the_change_column_matches_the_rounded_numbers_beside_it(mentorkit_home):
+    from decimal import Decimal
+
+    app = show_self_assessment("competencies")
+    # answers whose averages end in .25, .5, .75 and thirds: the rounding cases
+    patterns = [(3, 4, 4, 4), (4, 4, 5, 4), (2, 3, 3, 4), (5, 4, 4, 4), (1, 2, 2, 2), (6, 6, 5, 5)]
+    for n, field in enumerate(app.fields.values()):
+        field.input.value = patterns[n % len(patterns)][n % 4]
+    app.timepoint.value = "post"
+    for n, field in enumerate(app.fields.values()):
+        field.input.value = patterns[(n + 2) % len(patterns)][(n + 1) % 4]
+    assert app.show_results()
+    rows = table_rows(app.output.value)
+    assert rows[0] == ["Area", "Before the course", "After the course", "Change"]
+    assert len(rows) == len(app.instrument.domains) + 1
+    checked = 0
+    for _area, before, after, change in rows[1:]:
+        assert Decimal(change) == Decimal(after) - Decimal(before), (before, after, change)
+        checked += 1
+    assert checked == len(app.instrument.domains)
+    # the case from the review: means 4.25 and 4.5 are shown as 4.2 and 4.5, and the change as +0.3
+    from mentorkit.ui.assessment import _change, _number
+    assert (_number(4.25), _number(4.5), _change(4.25, 4.5)) == ("4.2", "4.5", "+0.3")
+    assert (_number(3.5), _number(3.75), _change(3.5, 3.75)) == ("3.5", "3.8", "+0.3")
+    assert _change(5.0, 4.0) == "-1.0" and _change(None, 4.0) == ""
+
+
+@pytest.mark.parametrize("name", ["competencies", "practices"])
+def test_results_tables_say_area_not_domain(name, mentorkit_home):
+    app = show_self_assessment(name)
+    fill(app)
+    assert app.show_results()
+    header = table_rows(app.output.value)[0]
+    assert header[0] == "Area" and "Domain" not in html.unescape(app.output.value)
+    assert "domain" not in html.unescape(app.output.value).lower()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_results_page_starts_with_the_same_heading(name, mentorkit_home):
+    app = show_self_assessment(name)
+    fill(app)
+    assert app.show_results()
+    first = re.search(r"<h3>(.*?)</h3>", app.output.value).group(1)
+    assert first.startswith("Your results")
+
+
+def lesson_links(output: str) -> dict[str, str]:
+    """Links to lessons in the results: lesson file -> the words linked."""
+    return {Path(href).name: html.unescape(words) for href, words in
+            re.findall(r'<a href="([^"]*modules/[^"]+\.ipynb)" target="_blank">([^<]+)</a>', output)}
+
+
+def test_lessons_to_revisit_are_links_to_the_lessons(mentorkit_home):
+    from mentorkit.course import LESSONS, course_root
+
+    app = show_self_assessment("competencies")
+    fill(app, rating=6)
+    app.fields["equity-own-bias"].input.value = 1
+    assert app.show_results()
+    revisit = app.output.value.split("Lessons to revisit", 1)[1]
+    found = lesson_links(revisit)
+    domain = app.instrument.domain(app.instrument.item("equity-own-bias").domain)
+    assert {f"{slug}.ipynb" for slug in domain.lessons} <= set(found)
+    titles = {f"{lesson.slug}.ipynb": lesson.title for lesson in LESSONS}
+    for name, words in found.items():
+        assert (course_root() / "modules" / name).is_file() and words == titles[name]
+
+
+def test_next_steps_and_resources_link_their_lessons(mentorkit_home):
+    from mentorkit.course import course_root
+
+    practices = show_self_assessment("practices")
+    fill(practices, rating=1)
+    assert practices.show_results()
+    steps = practices.output.value.split("Next steps", 1)[1]
+    expected = {f"{slug}.ipynb" for d in model.domains_to_work_on(practices.answers, 2) for slug in d.lessons}
+    assert expected and expected <= set(lesson_links(steps))
+    impostor = show_self_assessment("impostor-feelings")
+    fill(impostor)
+    assert impostor.show_results()
+    where = impostor.output.value.split("Where to go from here", 1)[1]
+    expected = {f"{r.lesson}.ipynb" for r in impostor.instrument.resources if r.lesson}
+    assert expected and expected <= set(lesson_links(where))
+    for name in lesson_links(steps) | lesson_links(where):
+        assert (course_root() / "modules" / name).is_file()
+
+
+def test_reverse_scored_statements_say_so_where_the_learner_answers():
+    app = show_self_assessment("impostor-feelings")
+    reversed_items = [i for i in app.instrument.items if i.reverse]
+    assert reversed_items  # "When an opportunity comes up that fits my goals, I say yes"
+    for item in app.instrument.items:
+        shown = text_of(app.fields[item.id].children[1]) if len(app.fields[item.id].children) > 2 else ""
+        if item.reverse:
+            domain = app.instrument.domain(item.domain)
+            assert "counts the other way round" in shown and domain.title in shown
+        else:
+            assert "other way round" not in shown
+    fill(app)
+    assert app.show_results()
+    results = html.unescape(app.output.value)
+    assert "Counted the other way round" in results
+    assert all(item.text in results for item in reversed_items)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_restore_button_has_a_clear_label_and_no_file_counter(name):
+    app = show_self_assessment(name)
+    picker = app.upload.picker
+    assert picker.description == "Restore my answers from a file\u2026"
+    assert picker.tooltip == picker.description  # the CSS shows the tooltip instead of "label (0)"
+    assert "mk-upload" in picker._dom_classes and picker.layout.width == "auto"
+    page = " ".join(c.value for c in app.children if isinstance(c, widgets.HTML))
+    assert ".mk-upload.widget-upload::after { content: attr(title)" in page

@@ -72,7 +72,7 @@ def add_person(page, name, kinds, closeness, rank, role=None, sponsor=False, out
 def upload(page, path):
     """Pick a file through the upload button, as a learner would."""
     with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name="Restore from a file").click()
+        page.get_by_role("button", name="Restore my map from a file").click()
     chooser.value.set_files(str(path))
 
 
@@ -82,6 +82,9 @@ def test_add_people_draw_the_map_and_reload(page, server, learner):
     assert "network_map_app" not in page.content()
     assert "Traceback" not in page.inner_text("body")
     assert "For reflection" not in page.locator(".mk-results").inner_text()  # only with the results
+    # a first visit: no "Saved" and no "You last changed this map" before anything is saved
+    assert page.get_by_text("You last changed this map").count() == 0
+    assert page.get_by_text("Saved").count() == 0
 
     add_person(page, "DR", ["Advancing your career (triangle)", "Personal support (circle)"],
                "Close", "Senior to you",
@@ -119,6 +122,9 @@ def test_add_people_draw_the_map_and_reload(page, server, learner):
     page.reload(wait_until="domcontentloaded")
     page.get_by_role("button", name="Add a person").wait_for(timeout=120_000)
     page.get_by_text("Restored your map (2 people)").wait_for(timeout=30_000)
+    # one line: restored, and when to look at the map again
+    assert "You last changed this map on" in page.get_by_text("Restored your map (2 people)").inner_text()
+    assert page.get_by_text("You last changed this map on").count() == 1
     assert page.get_by_label("Name or initials").input_value() == "DR"
     options = page.get_by_label("Person to edit").locator("option").all_inner_texts()
     assert [o.replace("\xa0", " ") for o in options] == ["1. DR (mentor)", "2. AB (mentee)"]

@@ -147,7 +147,7 @@ def test_a_foreign_upload_is_refused_in_the_page(page, server, learner, tmp_path
     foreign.write_text(model.export_json(competencies, [answers]), encoding="utf-8")
     before = Store(learner).load("practices", "current")
     with page.expect_file_chooser(timeout=30_000) as chooser:
-        page.get_by_role("button", name="Restore from a file").click()
+        page.get_by_role("button", name="Restore my answers from a file").click()
     chooser.value.set_files(str(foreign))
     page.get_by_text("Nothing was changed").wait_for(timeout=30_000)
     assert "not of Allyship and sponsorship practices" in page.inner_text("body")
@@ -178,4 +178,60 @@ def test_the_keyboard_alone_answers_and_asks_for_results(page, server, learner):
     page.get_by_text("need attention").first.wait_for(timeout=30_000)
     record = Store(learner).load("impostor-feelings", "current")
     assert record.data["answers"][first.id] == instrument.scale.min + 1
+    assert page_errors(page) == []
+
+
+def test_the_page_reads_cleanly(page, server, learner):
+    """One disclaimer, a restore button that says what it does (no "(0)", not
+    page-wide), help lines at a normal line height, and a wrong total flagged on
+    its total line."""
+    Store(learner).delete("career-conference", "current")
+    open_app(page, server, "career-conference")
+    body = page.inner_text("body")
+    assert body.count("not a validated instrument") == 1
+    details = page.locator("details")
+    assert details.count() == 1 and not details.first.evaluate("d => d.open")  # Binder advice, folded
+
+    button = page.get_by_role("button", name="Restore my answers from a file")
+    shown = button.evaluate("b => getComputedStyle(b, '::after').content")
+    assert shown == '"Restore my answers from a file\u2026"'
+    assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"  # "(0)" is not drawn
+    width = button.bounding_box()["width"]
+    assert 150 < width < 400, width
+
+    help_line = page.locator(".mk-help").first
+    height = help_line.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    size = help_line.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert height <= 1.5 * size, (height, size)
+
+    instrument = model.load("career-conference")
+    domain = next(d for d in instrument.domains if d.total is not None)
+    for item, value in zip(domain.items, ["50", "30", "10", "5", "10"], strict=True):
+        box = page.get_by_label(item.text, exact=True)
+        box.fill(value)
+        box.press("Tab")
+    total = page.locator(".mk-total.mk-problem")
+    total.wait_for(timeout=30_000)
+    assert total.inner_text().strip().endswith("Total: 105% \u2014 it should come to 100%.")
+    assert page.locator(".mk-problem").count() == 1  # not under "Anything else" as well
+    assert page_errors(page) == []
+
+
+def test_lessons_to_revisit_are_visible_links(page, server, learner):
+    Store(learner).delete("competencies", "pre")
+    Store(learner).delete("competencies", "post")
+    open_app(page, server, "competencies")
+    instrument = model.load("competencies")
+    page.get_by_role("radio", name=instrument.timepoint_label("pre")).check()
+    fill_in(page, instrument)
+    page.get_by_role("button", name="See my results").click()
+    page.locator(".mk-results img").wait_for(timeout=60_000)
+    links = page.locator(".mk-results li a")
+    assert links.count() >= 1
+    first = links.first
+    assert first.get_attribute("href").endswith(".ipynb") and first.get_attribute("target") == "_blank"
+    assert first.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
+    assert first.evaluate("a => getComputedStyle(a).color") == "rgb(11, 87, 208)"
+    header = page.locator(".mk-results table th").first.inner_text().strip()
+    assert header == "Area"
     assert page_errors(page) == []

@@ -323,3 +323,12 @@ def test_dashboard_in_voila(page, folder, tmp_path):
         assert page_errors(page) == []
         violations = axe_violations(page)
         assert violations == [], describe(violations)
+
+
+def test_dashboard_upload_button_shows_no_file_counter(folder):
+    from mentorkit.ui.cohort import CohortDashboard
+
+    dashboard = CohortDashboard(folder / "nowhere")
+    assert dashboard.upload.multiple and dashboard.upload.tooltip == dashboard.upload.description
+    assert "mk-upload" in dashboard.upload._dom_classes  # the CSS shows the tooltip, not "(0)"
+    assert ".mk-upload.widget-upload::after" in dashboard.children[0].value

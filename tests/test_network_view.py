@@ -62,7 +62,7 @@ def test_people_added_through_the_form_are_saved_as_the_learner_goes(store):
     app.knows_boxes["DR"].value = True
     assert saved(store)["people"][1]["knows"] == ["DR"] and saved(store)["people"][1]["inside"] is False
     assert [label for label, _ in app.picker.options] == ["1. DR (mentor)", "2. AB"]
-    assert "Saved." in app.status.value
+    assert "Saved at" in app.status.value
     assert "Still to fill in" in app.people_table.value and "DR (mentor)" in app.people_table.value
 
 
@@ -102,8 +102,9 @@ def test_the_map_is_restored_in_a_new_view(store):
     again.picker.value = 1
     assert again.fields["name"].value == "NS" and again.fields["notes"].value == "New fellow"
     assert again.fields["role"].value == "mentee"
-    assert "Restored your map (2 people)" in again.status.value
-    assert "Look at it again by" in again.reminder.value
+    # one line says what was restored and when to review the map
+    assert "Restored your map (2 people). You last changed this map on" in again.status.value
+    assert "Look at it again by" in again.status.value
 
 
 def test_a_restored_invalid_person_shows_what_to_fix(store):
@@ -196,3 +197,21 @@ def test_json_download_is_offered_as_soon_as_someone_is_on_the_map(store):
     fill(app, "DR")
     payload = json.loads(links(app)["developmental-network.json"])
     assert payload["people"][0]["name"] == "DR"
+
+
+def test_no_saved_line_before_there_is_a_saved_map(store):
+    app = NetworkMapApp(store=store)
+    assert app.status.value == ""  # no "Saved." and no "You last changed this map" on a first visit
+    assert not hasattr(app, "reminder")
+    fill(app, "DR")
+    assert "Saved at" in app.status.value and "last changed" not in app.status.value
+    again = NetworkMapApp(store=store)
+    assert again.status.value.count("role=") == 1  # one line, not two
+    assert "Restored your map (1 person). You last changed this map on" in again.status.value
+
+
+def test_the_restore_button_says_what_it_does_without_a_file_counter(store):
+    app = NetworkMapApp(store=store)
+    picker = app.upload.picker
+    assert picker.description == picker.tooltip == "Restore my map from a file\u2026"
+    assert "mk-upload" in picker._dom_classes and picker.layout.width == "auto"

@@ -239,8 +239,7 @@ class Answers:
             if added != domain.total:
                 last = domain.items[-1]
                 unit = last.unit or ""
-                found[last.id] = (f"These add up to {added}{unit}; make them add up to "
-                                  f"{domain.total}{unit}.")
+                found[last.id] = f"Total: {added}{unit} \u2014 it should come to {domain.total}{unit}."
         return found
 
     @property

@@ -21,7 +21,8 @@ nothing (the model does):
     ``links.show([Download(filename, content, label, mime), ...])`` shows
     links that hand the learner the files (data: links, no server needed).
 ``UploadBox(label, on_file)``
-    A file picker (CSV or JSON by default) with a message beside it. It calls
+    A file picker (CSV or JSON by default) with a message beside it; the
+    button shows ``label`` without ipywidgets' file counter (``file_picker``). It calls
     ``on_file(filename, content_bytes)``, which returns a confirmation to show
     or raises :class:`Rejected` with a message; either way the message appears
     beside the picker. ``on_file`` must change nothing when it rejects.
@@ -46,6 +47,19 @@ from ..store import Store, StoreError
 from ._html import CSS as BASE_CSS
 from ._html import esc, markdown
 from .download import download_link
+
+# A FileUpload button reads "<description> (<number of files held>)", and the
+# number means nothing to a learner (the apps empty the picker after each file,
+# so it always said "(0)"). The button's own text is hidden and its tooltip
+# (the same words) is shown instead; screen readers still read the description.
+UPLOAD_CSS = """
+<style>
+.mk-upload.widget-upload { font-size: 0 !important; width: auto; align-self: flex-start;
+  padding: 0 14px; }  /* px: em is 0 here */
+.mk-upload.widget-upload i { font-size: 14px; margin-right: 0.45em; }
+.mk-upload.widget-upload::after { content: attr(title); font-size: 14px; }
+</style>
+"""
 
 CSS = BASE_CSS + """
 <style>
@@ -73,8 +87,13 @@ CSS = BASE_CSS + """
 .mk-results th, .mk-results td { border: 1px solid #9aa5b1; padding: 0.3em 0.6em; text-align: left; }
 .mk-results th { background: #e8edf3; }
 .mk-results td.mk-num { text-align: right; }
+/* a widget's HTML inherits the 28px line height of a widget row: text that wraps needs its own */
+.mk-help, .mk-problem, .mk-ok, .mk-meta, .mk-status, .mk-disclaimer, .mk-total, .mk-message,
+.mk-results th, .mk-results td, .mk-results li, .mk-downloads { line-height: 1.4; }
+.mk-help { margin-bottom: 0.35em; }
+.mk-results a, .mk-downloads a, .mk-help a { color: #0b57d0; text-decoration: underline; }
 </style>
-"""
+""" + UPLOAD_CSS
 
 LABEL_STYLE = {"description_width": "initial"}
 
@@ -250,6 +269,15 @@ class Rejected(Exception):
     """Raised by an upload handler: the file was not used; the message says why."""
 
 
+def file_picker(label: str, accept: str = ".csv,.json", multiple: bool = False) -> widgets.FileUpload:
+    """A file upload button that says ``label`` and no file count (add
+    :data:`UPLOAD_CSS`, included in :data:`CSS`, to the page)."""
+    picker = widgets.FileUpload(accept=accept, multiple=multiple, description=label, tooltip=label,
+                                icon="upload", layout=widgets.Layout(width="auto", align_self="flex-start"))
+    picker.add_class("mk-upload")
+    return picker
+
+
 class UploadBox(widgets.VBox):
     """Pick a file to restore results from; the outcome is shown beside it."""
 
@@ -257,8 +285,7 @@ class UploadBox(widgets.VBox):
                  help: str = "", **kwargs):
         super().__init__(**kwargs)
         self.on_file = on_file
-        self.picker = widgets.FileUpload(accept=accept, multiple=False, description=label,
-                                         icon="upload", layout=widgets.Layout(width="auto"))
+        self.picker = file_picker(label, accept)
         self.picker.observe(self._picked, names="value")
         self.field = Field(self.picker, help=help)
         self.children = [self.field]

@@ -105,7 +105,8 @@ class ItemField(Field):
         self.input = box
         self.message = shared.html()
         self.message.add_class("mk-message")
-        help_text = " ".join(t for t in (item.help, "" if item.required else "Optional.") if t)
+        help_text = " ".join(t for t in (item.help, reverse_note(instrument, item),
+                                         "" if item.required else "Optional.") if t)
         parts: list[widgets.Widget] = [box]
         if help_text:
             parts.append(shared.html(f'<p class="mk-help">{esc(help_text)}</p>'))
@@ -142,6 +143,7 @@ class SelfAssessmentApp(widgets.VBox):
         self.saver = Saver(instrument.id, instrument.version, store)
         self.results: dict[str, model.Answers] = {}
         self.checked = False  # after "See my results", missing answers are flagged too
+        self.total_problems: dict[str, str] = {}  # domain id -> a wrong total, shown on its total line
         self._filling = False
         notes = self._load_saved()
         current = self._latest() or instrument.timepoints[0]
@@ -184,9 +186,10 @@ class SelfAssessmentApp(widgets.VBox):
         self.output = widgets.HTML()
         self.output.add_class("mk-results")
         self.downloads = DownloadLinks()
-        self.upload = UploadBox("Restore from a file", self._restore,
-                                help="Pick a CSV or JSON file that this page gave you earlier. It "
-                                     "replaces the answers it holds; nothing changes if it cannot be used.")
+        self.upload = UploadBox("Restore my answers from a file\u2026", self._restore,
+                                help="Choose a file you downloaded from this page earlier. Its answers "
+                                     "replace the ones shown here; if the file cannot be used, nothing "
+                                     "changes.")
         top = [widgets.HTML(CSS + RESULTS_CSS), disclaimer(instrument.disclaimer), note(instrument.intro),
                self.participant]
         if self.timepoint is not None:
@@ -229,7 +232,6 @@ class SelfAssessmentApp(widgets.VBox):
         finally:
             self._filling = False
         self._show_problems()
-        self._show_totals()
         self._show_downloads()
 
     # -- reacting to the learner -------------------------------------------------------
@@ -239,7 +241,6 @@ class SelfAssessmentApp(widgets.VBox):
         self.answers.set(item_id, self.fields[item_id].read())
         self._save()
         self._show_problems()
-        self._show_totals()
         self._show_downloads()
 
     def _participant_changed(self, _change=None) -> None:
@@ -274,27 +275,49 @@ class SelfAssessmentApp(widgets.VBox):
             self.answers.saved = datetime.now().astimezone().isoformat(timespec="seconds")
             self.status.say(f"Saved automatically at {datetime.now():%H:%M}.")
 
+    def _total_problems(self, problems: dict[str, str]) -> dict[str, str]:
+        """Domain id -> the sum problem, taken out of ``problems``. The model
+        files a wrong total under the domain's last item; shown there, it reads
+        as if that one answer were wrong, so it goes on the domain's total line."""
+        found = {}
+        for domain_id in self.totals:
+            last = self.instrument.domain(domain_id).items[-1]
+            value = self.answers.get(last.id)
+            # the last item's own problems (missing, not a number, out of range) stay with it
+            if (last.id in problems and value is not None
+                    and not model.value_problem(self.instrument, last, value)):
+                found[domain_id] = problems.pop(last.id)
+        return found
+
     def _show_problems(self) -> dict[str, str]:
         problems = self.answers.problems(require_all=self.checked)
-        self.participant.say(problems.get("participant", ""))
+        shown = dict(problems)
+        self.total_problems = self._total_problems(shown)
+        self.participant.say(shown.get("participant", ""))
         for item_id, field in self.fields.items():
-            field.say(problems.get(item_id, ""))
+            field.say(shown.get(item_id, ""))
         if self.checked and problems:
-            count = len(problems)
-            self.problems_line.value = (
-                f'<div class="mk-status" role="alert">{count} answer{"s" if count != 1 else ""} '
-                "need attention (see the notes beside them).</div>")
+            count = _attention(len(problems))
+            self.problems_line.value = f'<div class="mk-status" role="alert">{count}</div>'
         else:
             self.problems_line.value = ""
+        self._show_totals()
         return problems
 
     def _show_totals(self) -> None:
         added = model.totals(self.answers)
+        problems = self.total_problems
         for domain_id, line in self.totals.items():
             domain = self.instrument.domain(domain_id)
-            unit = domain.items[-1].unit
-            line.value = (f'<p class="mk-total">Adds up to <strong>{added[domain_id]}{esc(unit)}</strong> '
-                          f"of {domain.total}{esc(unit)}.</p>")
+            unit = esc(domain.items[-1].unit)
+            if domain_id in problems:
+                line.value = f'<p class="mk-total mk-problem" role="alert">{esc(problems[domain_id])}</p>'
+            elif added[domain_id] == domain.total:
+                line.value = (f'<p class="mk-total mk-ok">Total: <strong>{added[domain_id]}{unit}</strong>'
+                              f" \u2014 as it should be.</p>")
+            else:
+                line.value = (f'<p class="mk-total">Total so far: <strong>{added[domain_id]}{unit}</strong>'
+                              f" (it should come to {domain.total}{unit}).</p>")
 
     def _show_downloads(self, extra: list[Download] | None = None) -> None:
         answered = [a.valid() for t in self.instrument.timepoints
@@ -370,7 +393,8 @@ class SelfAssessmentApp(widgets.VBox):
 
     def _score_table(self, series: dict[str, dict[str, float | None]], caption: str) -> str:
         names = list(series)
-        head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
+        multi = len(self.instrument.timepoints) > 1
+        head = "".join(f'<th scope="col">{esc(n if multi else "Your average")}</th>' for n in names)
         change = len(names) == 2
         if change:
             head += '<th scope="col">Change</th>'
@@ -379,11 +403,10 @@ class SelfAssessmentApp(widgets.VBox):
             values = [series[n][domain.id] for n in names]
             cells = "".join(f'<td class="mk-num">{_number(v)}</td>' for v in values)
             if change:
-                diff = (None if None in values else values[1] - values[0])
-                cells += f'<td class="mk-num">{"" if diff is None else f"{diff:+.1f}"}</td>'
+                cells += f'<td class="mk-num">{_change(values[0], values[1])}</td>'
             rows.append(f'<tr><th scope="row">{esc(domain.title)}</th>{cells}</tr>')
         return (f'<table><caption class="mk-meta">{esc(caption)}</caption><thead><tr>'
-                f'<th scope="col">Domain</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+                f'<th scope="col">Area</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
     def _radar(self) -> tuple[str, list[Download]]:
         from ..plots import radar_chart
@@ -393,19 +416,16 @@ class SelfAssessmentApp(widgets.VBox):
         series = self._saved_series()
         labels = [d.title for d in instrument.domains]
         fig = radar_chart(labels, {n: [s[d.id] for d in instrument.domains] for n, s in series.items()},
-                          vmin=scale.min, vmax=scale.max, title=f"{instrument.title}: your domain scores",
+                          vmin=scale.min, vmax=scale.max, title=f"{instrument.title}: your scores by area",
                           note=instrument.disclaimer)
-        alt = f"Radar chart of your domain scores from {scale.min} to {scale.max}. " + _describe(
-            instrument, series)
+        alt = f"Radar chart of your average rating in each area, from {scale.min} to {scale.max}. " \
+              + _describe(instrument, series)
         current = self.instrument.timepoint_label(self.answers.timepoint)
         revisit = model.lessons_to_revisit(instrument, model.domain_scores(self.answers))
-        items = "".join(
-            f"<li><strong>{esc(d.title)}</strong>: "
-            + ", ".join(f'<a href="{esc(lesson_href(slug))}">{esc(LESSON_TITLES.get(slug, slug))}</a>'
-                        for slug in lessons) + "</li>"
-            for d, lessons in revisit)
+        items = "".join(f"<li><strong>{esc(d.title)}</strong>: {_links(lessons)}</li>"
+                        for d, lessons in revisit)
         body = (f"<h3>Your results</h3>{figure_html(fig, alt)}"
-                + self._score_table(series, f"Mean rating per domain ({scale.min} to {scale.max})")
+                + self._score_table(series, f"Average rating in each area ({scale.min} to {scale.max})")
                 + (f"<h3>Lessons to revisit</h3><p>Your lowest-rated areas ({esc(current.lower())}) and "
                    f"the lessons that cover them:</p><ul>{items}</ul>" if items else ""))
         if len(series) == 1 and len(instrument.timepoints) > 1:
@@ -431,11 +451,12 @@ class SelfAssessmentApp(widgets.VBox):
             + "".join(f"<li>{esc(step)}</li>" for step in d.next_steps)
             + _lesson_links(d.lessons) + "</ul></li>"
             for d in model.domains_to_work_on(self.answers, 2))
-        body = (f"<h3>Your profile</h3>{figure_html(fig, alt)}"
+        body = (f"<h3>Your results</h3>{figure_html(fig, alt)}"
                 + self._score_table(series, f"Average per area ({scale.label(scale.min)} to "
                                             f"{scale.label(scale.max)})")
                 + (f"<h3>Next steps</h3><p>Ideas for the areas you did least often:</p><ul>{steps}</ul>"
-                   if steps else ""))
+                   if steps else "")
+                + _reversed_results_note(instrument))
         return body, []
 
     def _themes(self) -> tuple[str, list[Download]]:
@@ -452,14 +473,14 @@ class SelfAssessmentApp(widgets.VBox):
                               note=instrument.disclaimer)
         alt = "Bar chart of how often each theme came up for you. " + _describe(instrument, series)
         band = instrument.band(model.overall_score(self.answers))
-        reading = (f"<h3>{esc(band.title)}</h3>{markdown(band.text)}" if band else "")
+        reading = (f"<h4>{esc(band.title)}</h4>{markdown(band.text)}" if band else "")
         themes = "".join(f"<li><strong>{esc(d.title)}</strong>: {esc(d.summary)}</li>"
                          for d in model.highest_domains(instrument, scores, 2) if d.summary)
         resources = "".join(
             f"<li><strong>{_resource_title(r)}</strong>: {esc(r.text)}</li>" for r in instrument.resources)
-        body = (reading
+        body = ("<h3>Your results</h3>" + reading
                 + (f"<h3>What came up most</h3><ul>{themes}</ul>" if themes else "")
-                + figure_html(fig, alt)
+                + figure_html(fig, alt) + _reversed_results_note(instrument)
                 + (f"<h3>Where to go from here</h3><ul>{resources}</ul>" if resources else "")
                 + '<p class="mk-meta">This is a prompt for reflection, not a diagnosis or a '
                   "measurement. It has not been validated.</p>")
@@ -493,8 +514,8 @@ class SelfAssessmentApp(widgets.VBox):
                           "Download the summary to print (HTML)", "text/html"),
                  Download(f"{stem}.pdf", model.summary_pdf(self.answers, who),
                           "Download the summary (PDF)", "application/pdf")]
-        body = ("<h3>Your summary</h3><p>Bring this to your career conference. The download links "
-                "below give it as a page to print and as a PDF.</p>"
+        body = ("<h3>Your results</h3><p>Your answers as a summary, to bring to your career conference. "
+                "The download links below give it as a page to print and as a PDF.</p>"
                 + chart + f'<div class="mk-summary">{"".join(parts)}</div>')
         return body, extra
 
@@ -511,16 +532,58 @@ def _describe(instrument: model.Instrument, series: dict[str, dict[str, float | 
         for name, scores in series.items())
 
 
+def _change(before: float | None, after: float | None) -> str:
+    """The change between two averages, worked out from the rounded numbers
+    shown beside it (3.5 -> 3.8 reads +0.3, whatever the unrounded means were)."""
+    if before is None or after is None:
+        return ""
+    from decimal import Decimal
+
+    diff = Decimal(_number(after)) - Decimal(_number(before))
+    return f"{diff:+.1f}"
+
+
+def _attention(count: int) -> str:
+    if count == 1:
+        return "1 answer needs attention (see the note beside it)."
+    return f"{count} answers need attention (see the notes beside them)."
+
+
+def reverse_note(instrument: model.Instrument, item: model.Item) -> str:
+    """For an item scored the other way round, a sentence saying so (shown
+    under its label): otherwise "often" to a positive statement lowering a
+    theme's score looks like a mistake."""
+    if not item.reverse:
+        return ""
+    return (f"This statement counts the other way round: the higher your answer, the lower your "
+            f"score for \u201c{instrument.domain(item.domain).title}\u201d.")
+
+
+def _reversed_results_note(instrument: model.Instrument) -> str:
+    reversed_items = [i for i in instrument.items if i.reverse]
+    if not reversed_items:
+        return ""
+    names = "; ".join(f"\u201c{esc(i.text)}\u201d" for i in reversed_items)
+    return (f'<p class="mk-meta">Counted the other way round: {names}. For these, a higher answer '
+            "lowers the score of its area.</p>")
+
+
+def _links(lessons: tuple[str, ...] | list[str]) -> str:
+    """Lessons as links, opened beside this page as the scenario feedback does
+    (the learner keeps their results)."""
+    return ", ".join(f'<a href="{esc(lesson_href(s))}" target="_blank">{esc(LESSON_TITLES.get(s, s))}</a>'
+                     for s in lessons)
+
+
 def _lesson_links(lessons: tuple[str, ...]) -> str:
     if not lessons:
         return ""
-    links = ", ".join(f'<a href="{esc(lesson_href(s))}">{esc(LESSON_TITLES.get(s, s))}</a>' for s in lessons)
-    return f"<li>Lesson: {links}</li>"
+    return f"<li>More in the lesson{'s' if len(lessons) > 1 else ''} {_links(lessons)}.</li>"
 
 
 def _resource_title(resource: model.Resource) -> str:
     if resource.lesson:
-        return f'<a href="{esc(lesson_href(resource.lesson))}">{esc(resource.title)}</a>'
+        return f'<a href="{esc(lesson_href(resource.lesson))}" target="_blank">{esc(resource.title)}</a>'
     if resource.href:
         return (f'<a href="{esc(resource.href)}" target="_blank" rel="noopener">'
                 f"{esc(resource.title)}</a>")

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from ..course import course_root, instruments_dir
 from ._html import esc
+from .appkit import UPLOAD_CSS, file_picker
 from .download import download_link
 
 ENV = "MENTORKIT_COHORT"
@@ -71,9 +72,7 @@ class CohortDashboard(widgets.VBox):
                                            style=style)
         self.build = widgets.Button(description="Build the report", button_style="primary",
                                     icon="chart-bar", tooltip="Read every file in the folder")
-        self.upload = widgets.FileUpload(accept=".csv,.json", multiple=True,
-                                         description="Or upload the files")
-        self.upload.layout.width = "auto"
+        self.upload = file_picker("Or upload the files\u2026", ".csv,.json", multiple=True)
         self.message = widgets.HTML()
         self.result = widgets.HTML()
         self.build.on_click(lambda _: self.from_folder())
@@ -82,7 +81,7 @@ class CohortDashboard(widgets.VBox):
                              self.message])
         form.add_class("mk-cohort-form")
         self.result.add_class("mk-cohort")
-        self.children = [widgets.HTML(CSS), form, self.result]
+        self.children = [widgets.HTML(CSS + UPLOAD_CSS), form, self.result]
 
     def say(self, text: str, problem: bool = False) -> None:
         kind = "mk-cohort-problem" if problem else "mk-cohort-ok"

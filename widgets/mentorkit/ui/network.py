@@ -43,13 +43,13 @@ NETWORK_CSS = """
 <style>
 .mk-people table { border-collapse: collapse; font-size: 14px; margin: 0.4em 0; }
 .mk-people th, .mk-people td { border: 1px solid #9aa5b1; padding: 0.25em 0.5em; text-align: left;
-  vertical-align: top; }
+  vertical-align: top; line-height: 1.4; }
 .mk-people th { background: #e8edf3; }
 .mk-people td.mk-needs { color: #8a1c12; }
-.mk-group-label { font-size: 14px; color: #1b1b1b; margin: 0 0 0.2em; }
+.mk-group-label { font-size: 14px; color: #1b1b1b; margin: 0 0 0.2em; line-height: 1.4; }
 .mk-person { border-left: 4px solid #0072B2; padding-left: 0.8em; margin: 0.4em 0; }
 .mk-results td, .mk-results th { vertical-align: top; }
-.mk-question { color: #3d3d3d; font-size: 13px; }
+.mk-question { color: #3d3d3d; font-size: 13px; line-height: 1.4; }
 </style>
 """
 
@@ -135,17 +135,15 @@ class NetworkMapApp(widgets.VBox):
         self.results = widgets.HTML()
         self.results.add_class("mk-results")
         self.downloads = DownloadLinks()
-        self.upload = UploadBox("Restore from a file", self._upload, accept=".json,.csv",
-                                help="Pick a JSON or CSV file this page gave you. It replaces the "
-                                     "people shown here; a file that cannot be used changes nothing.")
-        self.reminder = widgets.HTML()
+        self.upload = UploadBox("Restore my map from a file\u2026", self._upload, accept=".json,.csv",
+                                help="Choose a file you downloaded from this page earlier. It replaces "
+                                     "the people shown here; if the file cannot be used, nothing changes.")
 
         self.children = [
             widgets.HTML(CSS + NETWORK_CSS),
             note(INTRO),
             disclaimer(DISCLAIMER),
             self.status,
-            self.reminder,
             heading("Your goal", 3),
             self.goal,
             heading("The people in your network", 3),
@@ -164,10 +162,15 @@ class NetworkMapApp(widgets.VBox):
             self._refresh_picker()
             self._load_person(show_problems=True)
         self._refresh_overview()
+        # one line: what was restored and when to look again, only when there is a saved map
+        restored = ""
+        if loaded.data is not None:
+            restored = (f"Restored your map ({_count(len(self.net.people))}). "
+                        f"{model.review_reminder(self.saved)}")
         if notes:
-            self.status.warn(" ".join(notes))
-        elif self.net.people:
-            self.status.say(f"Restored your map ({_count(len(self.net.people))}).")
+            self.status.warn(" ".join([*notes, restored]).strip())
+        elif restored:
+            self.status.say(restored)
 
     # -- the form ------------------------------------------------------------------
     def _make_fields(self) -> dict[str, Field]:
@@ -361,7 +364,7 @@ class NetworkMapApp(widgets.VBox):
             self.status.warn(problem)
         else:
             self.saved = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self.status.say(f"{message} Saved.".strip())
+            self.status.say(f"{message} Saved at {datetime.now():%H:%M}.".strip())
         if self.results.value:
             self.results.value = ('<p class="mk-meta" role="status">Your map has changed: press '
                                   "<strong>Draw my map</strong> again to see it.</p>")
@@ -369,7 +372,6 @@ class NetworkMapApp(widgets.VBox):
 
     def _refresh_overview(self) -> None:
         self.people_table.value = self._people_html()
-        self.reminder.value = f'<p class="mk-meta">{esc(model.review_reminder(self.saved))}</p>'
         if self.net.people:
             self.downloads.show([
                 Download("developmental-network.json", model.export_json(self.net),
