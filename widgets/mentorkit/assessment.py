@@ -56,7 +56,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, read_yaml
+from .content import ContentError, Problem, check_file, read_yaml, upload_text
 from .course import LESSON_SLUGS, instruments_dir
 
 EXPORT_FORMAT = "mentorkit-self-assessment"
@@ -458,21 +458,10 @@ def export_csv(instrument: Instrument, results: list[Answers], participant: str 
 def parse_export(content: bytes | str, filename: str, instrument: Instrument) -> tuple[list[Answers], str]:
     """Answers and participant code from an exported file; ExportError if it is
     not a complete, valid export of this instrument and version."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ExportError(f"{filename} is not a text file. Upload the CSV or JSON file that "
-                              "this page gave you.") from None
-    text = content.strip()
-    if not text:
-        raise ExportError(f"{filename} is empty.")
-    if text.startswith("{") or filename.lower().endswith(".json"):
+    text, kind = upload_text(content, filename, ExportError)
+    if kind == "json":
         return _parse_json(text, filename, instrument)
-    if text.split("\n", 1)[0].strip().startswith("format,") or filename.lower().endswith(".csv"):
-        return _parse_csv(text, filename, instrument)
-    raise ExportError(f"{filename} is neither a CSV nor a JSON results file. Upload the file this "
-                      "page gave you, unchanged.")
+    return _parse_csv(text, filename, instrument)
 
 
 def _parse_json(text: str, filename: str, instrument: Instrument) -> tuple[list[Answers], str]:

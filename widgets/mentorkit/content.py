@@ -230,3 +230,26 @@ def check_all(paths: Iterable[Path]) -> list[Problem]:
     for path in paths:
         found.extend(check_file(path))
     return found
+
+
+def upload_text(content: bytes | str, filename: str, error: type[Exception],
+                what: str = "results") -> tuple[str, str]:
+    """An uploaded export as text, and its kind (``"json"`` or ``"csv"``).
+
+    Raises ``error`` with a message for the learner when the file is not text,
+    is empty, or is neither kind (``what`` names the file in that message)."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise error(f"{filename} is not a text file. Upload the CSV or JSON file that "
+                        "this page gave you.") from None
+    text = content.strip()
+    if not text:
+        raise error(f"{filename} is empty.")
+    if text.startswith("{") or filename.lower().endswith(".json"):
+        return text, "json"
+    if text.split("\n", 1)[0].strip().startswith("format,") or filename.lower().endswith(".csv"):
+        return text, "csv"
+    raise error(f"{filename} is neither a CSV nor a JSON {what} file. Upload the file this "
+                "page gave you, unchanged.")

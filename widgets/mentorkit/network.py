@@ -58,7 +58,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, read_yaml
+from .content import ContentError, Problem, check_file, read_yaml, upload_text
 from .course import instruments_dir
 
 HELP = ("work", "career", "personal")
@@ -715,22 +715,8 @@ def _yes_no(value: Any) -> str:
 def parse_export(content: bytes | str, filename: str) -> Network:
     """The network in an exported file; ExportError unless it is a complete,
     valid network export of this format version."""
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ExportError(f"{filename} is not a text file. Upload the CSV or JSON file this page "
-                              "gave you.") from None
-    text = content.strip()
-    if not text:
-        raise ExportError(f"{filename} is empty.")
-    if text.startswith("{") or filename.lower().endswith(".json"):
-        net = _parse_json(text, filename)
-    elif text.split("\n", 1)[0].strip().startswith("format,") or filename.lower().endswith(".csv"):
-        net = _parse_csv(text, filename)
-    else:
-        raise ExportError(f"{filename} is neither a CSV nor a JSON network file. Upload the file this "
-                          "page gave you, unchanged.")
+    text, kind = upload_text(content, filename, ExportError, what="network")
+    net = _parse_json(text, filename) if kind == "json" else _parse_csv(text, filename)
     if not net.people:
         raise ExportError(f"{filename} holds no people.")
     problems = net.problems()
