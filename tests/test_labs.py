@@ -105,3 +105,91 @@ def test_cumulative_disadvantage_refuses_impossible_settings(kwargs, words):
         labs.cumulative_disadvantage_table(**kwargs)
     with pytest.raises(ValueError, match=words):
         labs.cumulative_disadvantage_chart(**kwargs)
+
+
+# -- charts: readable labels and footnotes (QA C31-C35, B21) ------------------------------
+def _boxes(fig):
+    """Draw the figure and return a function giving a text's box on the canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return lambda artist: artist.get_window_extent(renderer)
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_the_radar_footnote_is_readable_and_clear_of_the_axis_labels():
+    from mentorkit.plots import radar_chart
+
+    labels = ["Communication", "Aligning expectations", "Assessing understanding", "Equity and inclusion",
+              "Fostering independence", "Professional development", "Sponsorship and advocacy",
+              "Developmental networks"]
+    fig = radar_chart(labels, {"Before": [3, 4, 5, 6, 2, 3, 4, 5], "After": [4, 5, 6, 7, 3, 4, 5, 6]},
+                      vmin=1, vmax=7, title="Scores", note="For reflection, not a validated instrument. " * 4)
+    box = _boxes(fig)
+    footnote = fig._supxlabel
+    assert footnote.get_fontsize() >= 9 and "validated" in footnote.get_text()
+    ax = fig.axes[0]
+    for label in ax.get_xticklabels():
+        assert not _overlap(box(footnote), box(label)), label.get_text()
+
+
+def test_bar_labels_show_one_decimal_and_the_lowest_answer_has_a_bar():
+    from mentorkit.plots import horizontal_bars
+
+    fig = horizontal_bars(["Speaking up", "Amplifying voices"],
+                          {"Now": [1.0, 3.6667], "Later": [2.3333, None]}, vmin=1, vmax=5,
+                          title="Profile", xlabel="How often",
+                          ticks={1: "not at all", 3: "sometimes", 5: "most weeks"})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["1.0", "3.7", "2.3", "no answer"]
+    lowest = ax.containers[0][0]  # "Speaking up", answered at the very bottom of the scale
+    assert lowest.get_width() == pytest.approx(0.5) and ax.get_xlim()[0] == pytest.approx(0.5)
+    shares = horizontal_bars(["Teaching", "Anything else"], {"Now": [40, 0]}, vmin=0, vmax=100,
+                             title="Time", xlabel="Share", unit="%")
+    assert [t.get_text() for t in shares.axes[0].texts] == ["40%", "0%"]
+    assert shares.axes[0].get_xlim()[0] == 0  # a share starts at nothing
+
+
+def test_the_career_chart_uses_the_words_of_the_form():
+    from mentorkit import assessment as model
+
+    instrument = model.load("career-conference")
+    answers = model.Answers(instrument, instrument.timepoints[0])
+    labels, _ = model.allocation(answers)
+    domain = next(d for d in instrument.domains if d.total is not None)
+    for label, item in zip(labels, domain.items, strict=True):
+        assert item.text.startswith(label), (label, item.text)
+    assert "Anything else" in labels
+
+
+def test_the_example_network_is_titled_as_the_invented_persons():
+    chart = labs.network_chart()
+    fig = chart.figure
+    assert fig._suptitle.get_text().startswith("Dr. Sam Okafor's developmental network")
+    ax = fig.axes[0]
+    texts = {t.get_text(): t for t in ax.texts}
+    assert "Sam" in texts and "You" not in texts and "Senior to Sam" in texts
+    box = _boxes(fig)
+    caption = next(t for t in fig.texts if "invented" in t.get_text())
+    assert ".yaml" not in caption.get_text() and caption.get_fontsize() >= 9
+    legend = box(fig.legends[0])
+    assert box(caption).y1 <= legend.y0  # the caption sits under the legend
+    assert legend.y1 <= box(ax).y0 + 1
+    for word in ("close", "moderate", "distant"):  # ring labels: upright, readable, clear of names
+        ring = texts[word]
+        assert ring.get_rotation() == 0 and ring.get_fontsize() >= 9
+        for other in ax.texts:
+            if other is not ring and other.get_text() not in ("close", "moderate", "distant"):
+                assert not _overlap(box(ring), box(other)), (word, other.get_text())
+
+
+def test_the_learners_own_map_is_still_theirs():
+    from mentorkit.plots import network_map
+
+    fig = network_map(labs.network_example())
+    assert fig._suptitle.get_text() == "My developmental network"
+    assert "You" in [t.get_text() for t in fig.axes[0].texts]

@@ -66,7 +66,14 @@ def test_lesson_has_the_common_shape(slug):
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text.split("## References")[0])}
     assert cited and max(cited) <= len(numbered), "every [n] cited has a reference"
     go_further = text.split("## Go further")[1].split("\n## ")[0]
-    assert f"**{slug}**" in go_further, "names the lesson's assignment"
+    if (ROOT / "release" / slug / f"{slug}.ipynb").exists():  # named for learners, not by its slug
+        assert f"lesson {number} assignment](../release/{slug}/{slug}.ipynb)" in go_further, \
+            "names and links the lesson's assignment"
+        assert f"**{slug}**" not in go_further, "a learner sees 'the lesson N assignment', not the slug"
+    elif 1 <= number <= 10:
+        assert f"**{slug}**" in go_further, "names the lesson's assignment"
+    else:
+        assert "no graded assignment" in go_further, "says the lesson has no assignment"
     assert "scenarios.ipynb" in go_further and "self-assessments/" in go_further
 
 

@@ -116,7 +116,6 @@ def cumulative_disadvantage_chart(steps: int = 10, pass_rate: float = 0.80, gap:
     bottom.set_xlim(0, steps + max(1, steps * 0.12))
     for ax in (top, bottom):
         ax.spines[["top", "right"]].set_visible(False)
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
     _source(fig, CUMULATIVE_NOTE)
     ratio = 100 * (lower / pass_rate) ** steps
     alt = (f"Two illustrative line charts, not data. Top: after {steps} evaluations in a row, "
@@ -150,12 +149,99 @@ def network_themes(net=None):
     return themes_frame(net if net is not None else network_example())
 
 
+EXAMPLE_NOTE = "An invented network: the people, and the initials, stand for no one."
+
+
+def _example_names() -> tuple[str, str]:
+    """The example's chart title and the first name to put at its centre, both
+    from the example file's ``title`` ("Dr. Sam Okafor's developmental network
+    (illustrative)" -> that title and "Sam"), so the chart never calls an
+    invented person's network "My developmental network"."""
+    from .content import read_yaml
+    from .network import example_path
+
+    data, _ = read_yaml(example_path())
+    title = str((data or {}).get("title") or "An example developmental network")
+    owner = title.split("'s ")[0] if "'s " in title else ""
+    words = [w for w in owner.split() if w.rstrip(".") not in ("Dr", "Prof", "Professor")]
+    return title, (words[0] if words else "You")
+
+
 def network_chart(net=None):
     """A network drawn as in the booklet's Appendix A (the example's when none is given)."""
     from .network import describe
     from .plots import network_map
     from .ui.charts import Chart
 
-    note = "" if net is not None else "Illustrative: an invented network (network-example.yaml)."
-    net = net if net is not None else network_example()
-    return Chart(network_map(net, note=note), describe(net))
+    if net is not None:
+        return Chart(network_map(net), describe(net))
+    net = network_example()
+    title, centre = _example_names()
+    return Chart(network_map(net, title=title, note=EXAMPLE_NOTE, centre=centre), describe(net))
+
+
+# -- friendly output for the data labs ------------------------------------------------
+# In Voila a learner sees what a lab cell prints but not its code, so what it
+# prints must read as plain course text: named columns, no row numbers, yes or
+# no rather than True or False, and sentences rather than a pandas Series.
+COLUMN_TITLES = {
+    "name": "Person", "work": "Getting the job done", "career": "Advancing the career",
+    "personal": "Personal support", "kinds_of_help": "Kinds of help", "closeness": "Closeness",
+    "ring": "Ring (1 close, 3 distant)", "rank": "Rank", "inside": "Inside the organisation",
+    "sponsor": "Starred", "role": "Role", "setting": "Where they are", "knows": "Names on their list",
+    "theme": "Theme", "counted": "What was counted", "reading": "Reading", "note": "What it may mean",
+    "rule": "The rule",
+}
+HELP_PHRASES = {"work": "help get the job done", "career": "help advance the career",
+                "personal": "give personal support"}
+
+
+class Said(str):
+    """A sentence for the page: plain text in a notebook, a paragraph in Voila."""
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<p style="max-width:46em;line-height:1.45">{html.escape(self)}</p>'
+
+
+def say(text) -> Said:
+    """Show ``text`` (e.g. one cell of a table) as a paragraph rather than as code output."""
+    return Said(str(text))
+
+
+def friendly(frame, caption: str = ""):
+    """A DataFrame as a readable table: course names for the columns, no row
+    numbers, yes/no for true/false, blanks for missing values, text left-aligned
+    and wrapped rather than cut off."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if values.dtype == bool:
+            shown[column] = values.map({True: "yes", False: "no"})
+        elif str(values.dtype) == "category":
+            shown[column] = values.astype(object)
+    shown = shown.astype(object).where(shown.notna(), "")
+    shown.columns = [COLUMN_TITLES.get(c, str(c).replace("_", " ").capitalize()) for c in shown.columns]
+    cells = "text-align:left; vertical-align:top; white-space:normal; padding:0.3em 0.7em; line-height:1.4"
+    styler = shown.style.hide(axis="index").set_table_styles([
+        {"selector": "th, td", "props": cells},
+        {"selector": "caption", "props": "caption-side:top; text-align:left; color:#333333"},
+    ])
+    return styler.set_caption(caption) if caption else styler
+
+
+def help_counts(counts) -> Said:
+    """How many people give each kind of help, as a sentence; ``counts`` is the
+    sum of the help columns (a pandas Series indexed work, career, personal)."""
+    parts = []
+    for i, kind in enumerate(counts.index):
+        n = int(counts[kind])
+        who = (" person" if n == 1 else " people") if i == 0 else ""
+        verb = HELP_PHRASES.get(kind, str(kind))
+        if n == 1 and verb.startswith(("help ", "give ")):
+            verb = verb.replace("help ", "helps ", 1).replace("give ", "gives ", 1)
+        parts.append(f"{n}{who} {verb}")
+    if len(parts) > 1:
+        parts[-1] = "and " + parts[-1]
+    return Said((", " if len(parts) > 2 else " ").join(parts) + ".")
