@@ -1,4 +1,5 @@
-"""The mentoring agreement: its checks, its Markdown, and the builder view."""
+"""The mentoring agreement: its checks, its Markdown, and the builder view
+(tick boxes for channels, labels above fields, a printable page and Markdown)."""
 
 import base64
 import re
@@ -6,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from mentorkit.agreement import Agreement
-from mentorkit.store import Store
+from mentorkit.agreement import CHANNELS, CONFIDENTIALITY, Agreement
+from mentorkit.store import Store, StoreError
+from mentorkit.ui._form import CheckboxGroup
 from mentorkit.ui.agreement import agreement_builder
 
 
@@ -78,15 +80,138 @@ def test_builder_shows_messages_beside_fields_and_keeps_input(mentorkit_home):
     assert "need attention" in builder.preview.value
 
 
-def test_builder_makes_a_downloadable_compact(mentorkit_home):
-    builder = agreement_builder()
+def download(preview: str, filename: str, mime: str) -> str:
+    """The text of the file a download link in the preview hands over."""
+    link = re.search(rf'download="{re.escape(filename)}" href="data:{mime};charset=utf-8;'
+                     r'base64,([^"]+)"', preview)
+    assert link, f"no {filename} link in {preview[:300]}"
+    return base64.b64decode(link.group(1)).decode("utf-8")
+
+
+def fill(builder, **extra):
     builder.fields["mentor"].value = "Dr. Lee"
     builder.fields["mentee"].value = "Dr. Osei"
     builder.fields["goals"].value = "Publish the cohort paper"
     builder.fields["review"].value = date.today() + timedelta(days=200)
+    for name, value in extra.items():
+        builder.fields[name].value = value
+
+
+def test_builder_makes_a_downloadable_agreement(mentorkit_home):
+    builder = agreement_builder()
+    fill(builder)
     builder.make_button.click()
-    link = re.search(r'download="mentoring-agreement.md" href="data:text/markdown;charset=utf-8;'
-                     r'base64,([^"]+)"', builder.preview.value)
-    assert link, builder.preview.value[:300]
-    text = base64.b64decode(link.group(1)).decode("utf-8")
+    text = download(builder.preview.value, "mentoring-agreement.md", "text/markdown")
     assert text.startswith("# Mentoring agreement") and "Dr. Osei" in text
+
+
+def test_the_agreement_is_also_a_printable_web_page(mentorkit_home):
+    builder = agreement_builder()
+    fill(builder, mentee="Dr. O'Neil <Jr>", goals="Submit the K23\nTeach the fellows")
+    builder.fields["channels"].boxes["Video call"].value = True
+    builder.make_button.click()
+    page = download(builder.preview.value, "mentoring-agreement.html", "text/html")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<title>Mentoring agreement</title>" in page and "<h1>Mentoring agreement</h1>" in page
+    assert "<li>Submit the K23</li>" in page and "<li>Teach the fellows</li>" in page
+    assert "In person, Video call" in page
+    assert "&lt;Jr&gt;" in page and "<Jr>" not in page  # what the learner typed is text, not markup
+    assert "@media print" in page
+    links = re.findall(r'<a class="mk-download"[^>]*>([^<]+)</a>', builder.preview.value)
+    assert links == ["Download the agreement to print or edit (web page)",
+                     "Download the agreement as plain text (Markdown)"]
+
+
+def test_one_word_for_the_document_agreement(mentorkit_home):
+    builder = agreement_builder()
+    assert builder.make_button.description == "Make my agreement"
+    fill(builder)
+    builder.make_button.click()
+    preview = builder.preview.value.lower()
+    assert "compact" not in preview and "compact" not in builder.make_button.description.lower()
+    assert "<h1>mentoring agreement</h1>" in preview
+
+
+def test_ways_of_meeting_are_one_tick_box_each(mentorkit_home):
+    builder = agreement_builder()
+    channels = builder.fields["channels"]
+    assert isinstance(channels, CheckboxGroup)
+    assert [box.description for box in channels.boxes.values()] == list(CHANNELS)
+    assert "Ways of meeting" in channels.children[0].value  # the group has a visible label
+    assert [name for name, box in channels.boxes.items() if box.value] == ["In person"]
+    channels.boxes["Phone"].value = True
+    channels.boxes["Email"].value = True  # a tick adds; nothing else is dropped
+    assert channels.value == ("In person", "Phone", "Email")
+    channels.boxes["In person"].value = False
+    saved = Store(mentorkit_home).load("agreement", "current").data
+    assert saved["channels"] == ["Phone", "Email"]
+
+    again = agreement_builder()
+    assert [n for n, box in again.fields["channels"].boxes.items() if box.value] == ["Phone", "Email"]
+    again.fields["channels"].value = ("Secure messaging", "Video call")  # order follows the options
+    assert [n for n, box in again.fields["channels"].boxes.items() if box.value] == [
+        "Video call", "Secure messaging"]
+    assert Store(mentorkit_home).load("agreement", "current").data["channels"] == [
+        "Video call", "Secure messaging"]
+
+
+def test_no_way_of_meeting_is_flagged_beside_the_group(mentorkit_home):
+    builder = agreement_builder()
+    fill(builder)
+    builder.fields["channels"].boxes["In person"].value = False
+    builder.make_button.click()
+    assert "at least one way of meeting" in builder.messages["channels"].value
+    assert "mentoring-agreement" not in builder.preview.value
+
+
+def test_labels_sit_above_every_field(mentorkit_home):
+    builder = agreement_builder()
+    for name, field in builder.fields.items():
+        if isinstance(field, CheckboxGroup) or name == "no_fault":
+            continue
+        assert field.description, name
+        assert "mk-field" in field._dom_classes, name  # appkit's labels-above style
+        assert field.style.description_width == "initial", name
+    assert "mk-form" in builder._dom_classes
+    css = builder.children[0].value
+    assert "white-space: normal" in css and "font-family: inherit" in css
+    assert 'input[type="date"]' in css and "min-width: 11em" in css
+
+
+def test_nothing_typed_is_lost_when_the_agreement_is_not_ready(mentorkit_home):
+    builder = agreement_builder()
+    fill(builder, minutes=5, confidentiality=CONFIDENTIALITY[1])
+    builder.fields["channels"].boxes["Phone"].value = True
+    typed = {name: field.value for name, field in builder.fields.items()}
+    builder.make_button.click()
+    assert "between 15 and 180" in builder.messages["minutes"].value
+    assert {name: field.value for name, field in builder.fields.items()} == typed
+    assert "Nothing you typed was lost" in builder.preview.value
+    again = agreement_builder()  # and it is all in the store
+    assert {name: field.value for name, field in again.fields.items()} == typed
+
+
+def test_nothing_typed_is_lost_when_the_store_cannot_save(mentorkit_home, monkeypatch):
+    builder = agreement_builder()
+
+    def refuse(*args, **kwargs):
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(builder.store, "save", refuse)
+    builder.fields["mentor"].value = "Dr. Lee"
+    builder.fields["channels"].boxes["Email"].value = True
+    assert "Not saved: the disk is full" in builder.status.value
+    assert builder.fields["mentor"].value == "Dr. Lee"
+    assert builder.fields["channels"].value == ("In person", "Email")
+
+
+def test_damaged_or_outdated_saved_choices_still_open_the_form(mentorkit_home):
+    Store(mentorkit_home).save("agreement", "current", {
+        "mentor": "Dr. Lee", "channels": ["Carrier pigeon", "Email"], "frequency": "Hourly",
+        "confidentiality": "An old wording", "minutes": 900})
+    builder = agreement_builder()
+    assert builder.fields["mentor"].value == "Dr. Lee"
+    assert builder.fields["channels"].value == ("Email",)
+    assert builder.fields["frequency"].value == "Every month"
+    assert builder.fields["confidentiality"].value == CONFIDENTIALITY[0]
+    assert builder.fields["minutes"].value == 600

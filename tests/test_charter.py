@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from mentorkit.charter import Charter, names
+from mentorkit.charter import CHANNELS, GROUND_RULES, Charter, names
 from mentorkit.store import Store
+from mentorkit.ui._form import CheckboxGroup
 from mentorkit.ui.charter import charter_builder
 
 
@@ -90,6 +91,53 @@ def test_the_builder_saves_as_you_type_and_makes_a_download(tmp_path):
                      again.preview.value)
     assert link, again.preview.value[:300]
     assert "**Mentees:** Dr. Ali, Dr. Bose, Dr. Cruz" in base64.b64decode(link.group(1)).decode()
+
+
+def test_the_charter_is_also_a_printable_web_page_with_ground_rules_ticked(tmp_path):
+    store = Store(tmp_path)
+    builder = charter_builder(store=store)
+    rules = builder.fields["ground_rules"]
+    assert isinstance(rules, CheckboxGroup)
+    assert [box.description for box in rules.boxes.values()] == list(GROUND_RULES)
+    assert rules.value == GROUND_RULES[:3]  # the model's default, ticked
+    rules.boxes[GROUND_RULES[0]].value = False
+    rules.boxes[GROUND_RULES[4]].value = True
+    assert store.load("charter", "current").data["ground_rules"] == [*GROUND_RULES[1:3], GROUND_RULES[4]]
+    again = charter_builder(store=store)
+    assert [r for r, box in again.fields["ground_rules"].boxes.items() if box.value] == [
+        *GROUND_RULES[1:3], GROUND_RULES[4]]
+
+    for name, value in dict(group="Lab <leaders>", mentors="Dr. Park", mentees="Dr. Ali\nDr. Bose",
+                            connector="Dr. Diaz", goals="Two grant submissions").items():
+        again.fields[name].value = value
+    again.make_button.click()
+    link = re.search(r'download="group-charter.html" href="data:text/html;charset=utf-8;base64,([^"]+)"',
+                     again.preview.value)
+    assert link, again.preview.value[:300]
+    page = base64.b64decode(link.group(1)).decode()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Lab &lt;leaders&gt;: peer mentoring group charter</title>" in page
+    assert f"<li>{GROUND_RULES[4]}</li>" in page and GROUND_RULES[0] not in page
+    assert "Download the charter to print or edit (web page)" in again.preview.value
+
+
+def test_the_charter_form_keeps_what_was_typed_and_opens_on_damaged_data(tmp_path):
+    store = Store(tmp_path)
+    store.save("charter", "current", {"group": "Circle", "start_month": "Smarch", "channel": "Telepathy",
+                                      "ground_rules": ["Made up", GROUND_RULES[3]]})
+    builder = charter_builder(store=store)
+    assert builder.fields["group"].value == "Circle"
+    assert builder.fields["start_month"].value == "September"
+    assert builder.fields["channel"].value == CHANNELS[0]
+    assert builder.fields["ground_rules"].value == (GROUND_RULES[3],)
+    builder.fields["mentees"].value = "Dr. Ali"
+    typed = {name: field.value for name, field in builder.fields.items()}
+    builder.make_button.click()
+    assert "at least two mentees" in builder.messages["mentees"].value
+    assert {name: field.value for name, field in builder.fields.items()} == typed
+    for name, field in builder.fields.items():
+        if not isinstance(field, CheckboxGroup):
+            assert "mk-field" in field._dom_classes and field.description, name
 
 
 def test_the_builder_stays_away_during_autograding(monkeypatch, tmp_path):

@@ -1,5 +1,6 @@
-"""A mentoring agreement (a "compact"): what mentor and mentee agree on at
-the start, checked for gaps and written out as Markdown.
+"""A mentoring agreement: what mentor and mentee agree on at the start,
+checked for gaps and written out as Markdown (the builder in
+``ui/agreement.py`` also offers it as a printable web page).
 
 The fields follow the expectations the course teaches: how often and how
 long you meet, by what channels, when the agenda arrives, what stays
@@ -38,7 +39,7 @@ class Agreement:
 
     # -- checks --------------------------------------------------------------
     def problems(self) -> dict[str, str]:
-        """Field name -> what must change before the compact can be made."""
+        """Field name -> what must change before the agreement can be made."""
         found = {}
         if not self.mentor.strip():
             found["mentor"] = "Write the mentor's name."
@@ -80,7 +81,7 @@ class Agreement:
 
     # -- output --------------------------------------------------------------
     def to_markdown(self) -> str:
-        """The compact as a Markdown document; raises ValueError if incomplete."""
+        """The agreement as a Markdown document; raises ValueError if incomplete."""
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems.values()))

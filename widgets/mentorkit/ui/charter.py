@@ -1,5 +1,6 @@
 """The peer mentoring group charter builder: a form over :class:`Charter`,
-saved as the learner types, with a Markdown charter to preview and download."""
+saved as the learner types, with the charter to preview and download as a
+printable web page and as Markdown."""
 
 from __future__ import annotations
 
@@ -8,47 +9,52 @@ import ipywidgets as widgets
 from ..charter import CHANNELS, GROUND_RULES, MONTHS, Charter
 from ..store import Store
 from . import grading
-from ._form import LABEL, WIDE, DocumentForm, tall
+from ._form import LABEL, WIDE, CheckboxGroup, DocumentForm, known
 
 INSTRUMENT, KEY = "charter", "current"
 
 
 class CharterBuilder(DocumentForm):
-    """Each field has a visible label and, when needed, a message beside it."""
+    """Each field has a visible label above it and, when needed, a message under it."""
 
     instrument, key = INSTRUMENT, KEY
     filename = "group-charter.md"
     button_label = "Make our charter"
-    download_label = "Download the charter (Markdown)"
+    html_label = "Download the charter to print or edit (web page)"
+    download_label = "Download the charter as plain text (Markdown)"
     model_class = Charter
 
     def make_fields(self, model: Charter) -> dict[str, widgets.Widget]:
+        def text(value, label):
+            return widgets.Text(value, description=label, style=LABEL, layout=WIDE)
+
+        def area(value, label, rows):
+            return widgets.Textarea(value, description=label, rows=rows, style=LABEL, layout=WIDE)
+
+        def month(value, default, label):
+            return widgets.Dropdown(options=MONTHS, value=known(value, MONTHS, default),
+                                    description=label, style=LABEL, layout=WIDE)
+
+        def number(value, high, label):
+            return widgets.BoundedIntText(value, min=0, max=high, description=label, style=LABEL,
+                                          layout=WIDE)
+
         return {
-            "group": widgets.Text(model.group, description="Group name", style=LABEL, layout=WIDE),
-            "mentors": widgets.Textarea(model.mentors, description="Mentors (one a line)", style=LABEL,
-                                        layout=tall("4em")),
-            "mentees": widgets.Textarea(model.mentees, description="Mentees (one a line)", style=LABEL,
-                                        layout=tall("7em")),
-            "connector": widgets.Text(model.connector, description="Connector", style=LABEL, layout=WIDE),
-            "focus": widgets.Text(model.focus, description="Shared focus (optional)", style=LABEL,
-                                  layout=WIDE),
-            "goals": widgets.Textarea(model.goals, description="Goals (one a line)", style=LABEL,
-                                      layout=tall()),
-            "start_month": widgets.Dropdown(options=MONTHS, value=model.start_month,
-                                            description="First month", style=LABEL),
-            "end_month": widgets.Dropdown(options=MONTHS, value=model.end_month,
-                                          description="Last month", style=LABEL),
-            "meetings_per_month": widgets.BoundedIntText(model.meetings_per_month, min=0, max=31,
-                                                         description="Meetings a month", style=LABEL),
-            "hours_per_month": widgets.BoundedIntText(model.hours_per_month, min=0, max=100,
-                                                      description="Hours a month", style=LABEL),
-            "channel": widgets.RadioButtons(options=CHANNELS, value=model.channel,
-                                            description="We meet", style=LABEL),
-            "ground_rules": widgets.SelectMultiple(options=GROUND_RULES, value=tuple(model.ground_rules),
-                                                   description="Ground rules", style=LABEL, rows=5,
-                                                   layout=WIDE),
-            "own_rules": widgets.Textarea(model.own_rules, description="Our own rules (one a line)",
-                                          style=LABEL, layout=tall("4em")),
+            "group": text(model.group, "Group name"),
+            "mentors": area(model.mentors, "Mentors (one a line)", 2),
+            "mentees": area(model.mentees, "Mentees (one a line)", 5),
+            "connector": text(model.connector, "Connector"),
+            "focus": text(model.focus, "Shared focus (optional)"),
+            "goals": area(model.goals, "Goals (one a line)", 4),
+            "start_month": month(model.start_month, "September", "First month"),
+            "end_month": month(model.end_month, "April", "Last month"),
+            "meetings_per_month": number(model.meetings_per_month, 31, "Meetings a month"),
+            "hours_per_month": number(model.hours_per_month, 100, "Hours a month"),
+            "channel": widgets.RadioButtons(options=CHANNELS, value=known(model.channel, CHANNELS),
+                                            description="We meet", style=LABEL, layout=WIDE),
+            "ground_rules": CheckboxGroup(GROUND_RULES, model.ground_rules,
+                                          description="Ground rules (tick all that apply)"),
+            "own_rules": area(model.own_rules, "Our own rules (one a line)", 3),
         }
 
     def read(self) -> Charter:
