@@ -3,6 +3,7 @@ a click shows feedback, and the keyboard alone reaches and picks a choice."""
 
 import pytest
 
+from .browser_checks import axe_violations, describe, page_errors
 from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -18,8 +19,14 @@ def server(tmp_path_factory):
 
 
 def open_player(page, server):
+    """Open the page at the first scene (an earlier test may have left choices made)."""
     page.goto(server.url(PAGE), wait_until="domcontentloaded", timeout=120_000)
-    page.wait_for_selector(".mk-choice", timeout=120_000)
+    page.wait_for_selector(".mk-player h3", timeout=120_000)
+    page.wait_for_selector(".mk-choice, .mk-nav-bar .mk-nav >> visible=true", timeout=30_000)
+    start_over = page.get_by_role("button", name="Start over")
+    if start_over.is_visible():
+        start_over.click()
+    page.wait_for_selector(".mk-choice", timeout=30_000)
 
 
 def test_voila_renders_the_player_without_code(page, server):
@@ -47,10 +54,6 @@ def test_a_click_on_a_choice_shows_its_feedback(page, server):
 
 def test_the_keyboard_reaches_and_picks_a_choice(page, server):
     open_player(page, server)
-    start_over = page.get_by_role("button", name="Start over")
-    if start_over.is_enabled():  # an earlier test left a choice made
-        start_over.click()
-        page.wait_for_selector(".mk-choice", timeout=30_000)
     page.locator("body").click(position={"x": 5, "y": 5})
     for _ in range(60):
         page.keyboard.press("Tab")
@@ -62,3 +65,46 @@ def test_the_keyboard_reaches_and_picks_a_choice(page, server):
     page.keyboard.press("Enter")
     page.locator(".mk-feedback").wait_for(timeout=30_000)
     assert focused.strip()[:40] in page.locator(".mk-feedback").inner_text()
+
+
+def focused_text(page):
+    return page.evaluate("document.activeElement && document.activeElement.innerText || ''").strip()
+
+
+def test_enter_on_a_choice_moves_focus_to_continue_then_to_the_next_choice(page, server):
+    """A keyboard user is not thrown back to the top of the page after a choice."""
+    open_player(page, server)
+    page.locator(".mk-choice").first.focus()
+    page.keyboard.press("Enter")
+    page.locator(".mk-feedback").wait_for(timeout=30_000)
+    page.wait_for_function("document.activeElement.classList.contains('mk-nav')", timeout=10_000)
+    assert focused_text(page) == "Continue"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.classList.contains('mk-choice')", timeout=10_000)
+    assert page.locator(".mk-feedback").count() == 0
+    assert focused_text(page) == page.locator(".mk-choice:visible").first.inner_text().strip()
+
+
+def test_the_ending_is_accessible_and_its_links_look_like_links(page, server):
+    """Play to an ending: the summary (with its lesson links) comes before the
+    buttons, Start over has the focus, and axe finds nothing serious."""
+    open_player(page, server)
+    assert not page.get_by_role("button", name="Go back").is_visible()  # hidden at the start
+    for _ in range(12):
+        page.locator(".mk-choice:visible").first.click()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_function("document.querySelectorAll('.mk-feedback').length === 0", timeout=30_000)
+        if page.locator(".mk-summary").count():
+            break
+    summary = page.locator(".mk-summary")
+    summary.wait_for(timeout=30_000)
+    assert summary.inner_text().startswith("End of the scenario: ")
+    start_over = page.get_by_role("button", name="Start over")
+    assert summary.bounding_box()["y"] < start_over.bounding_box()["y"]
+    page.wait_for_function("document.activeElement.innerText.trim() === 'Start over'", timeout=10_000)
+    link = summary.get_by_role("link").first
+    style = link.evaluate("a => [getComputedStyle(a).color, getComputedStyle(a).textDecorationLine]")
+    assert style[0] != "rgb(27, 27, 27)" and "underline" in style[1]
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    assert page_errors(page) == []

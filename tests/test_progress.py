@@ -59,7 +59,8 @@ def test_the_map_reflects_lessons_scenarios_and_self_assessments(store):
     assert by_id(state.of_kind("self-assessment"))["competencies"].detail == "pre"
 
     html = map_html(state)
-    assert f"1 of {len(WRITTEN)} lessons done" in html and f"1 of {len(available())} scenarios done" in html
+    assert f"0 of {len(WRITTEN) - 1} lessons done (plus the welcome: done)" in html
+    assert f"1 of {len(available())} scenarios done" in html
     row = re.search(r"<tr><td>02</td>.*?</tr>", html).group(0)
     assert "The mentor with no time" in row and "&#10003; done" in row
 
@@ -168,3 +169,40 @@ def test_the_self_assessment_catalogue_points_at_real_lessons():
     slugs = {lesson.slug for lesson in LESSONS}
     for app in SELF_ASSESSMENTS:
         assert set(app.lessons) <= slugs
+
+
+def h1(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for line in source.splitlines():
+            if cell["cell_type"] == "markdown" and line.startswith("# "):
+                return line[2:].strip()
+    return ""
+
+
+def test_lesson_titles_are_the_ones_on_the_lessons_own_pages():
+    """One name per lesson: Your progress, the certificate and the links use
+    course.LESSONS; a lesson's page shows its h1 ("2. Setting expectations")."""
+    for lesson in LESSONS:
+        if lesson.slug in WRITTEN:
+            number = int(lesson.slug[:2])
+            page = re.sub(rf"^{number}\. ", "", h1(ROOT / lesson.notebook)) if number else h1(
+                ROOT / lesson.notebook)
+            assert page == lesson.title, lesson.slug
+
+
+def test_the_summary_counts_the_numbered_lessons_and_names_the_welcome_apart(store):
+    html = map_html(progress.course_progress(store=store))
+    numbered = [slug for slug in WRITTEN if slug != "00-welcome"]
+    assert f"0 of {len(numbered)} lessons done (plus the welcome: not yet)" in html
+    assert html.count("<tr><td>") == len(LESSONS)
+    assert '<div class="mk-map-wrap">' in html  # scrolls sideways on a phone
+    assert ".mk-map a {" in html and "text-decoration: underline" in html
+
+
+def test_the_lesson_tick_points_at_your_progress(store):
+    tick = LessonComplete("03-feedback", store=store)
+    tick.box.value = True
+    assert "Your progress</a> on the welcome page" in tick.status.value
+    assert "course map" not in tick.status.value

@@ -24,13 +24,16 @@ def test_show_scenario_draws_the_opening(mentorkit_home):
     assert isinstance(player, ScenarioPlayer)
     assert "Friday evening" in player.scene.value
     assert ids(player) == ["reply-brief", "call-her", "hand-off"]
-    assert player.feedback.value == "" and player.back_button.disabled
+    assert player.feedback.value == "" and player.back_button.layout.display == "none"
     assert player.continue_button.layout.display == "none"
 
 
 def test_a_choice_shows_feedback_then_continues(mentorkit_home):
     player = show_scenario("busy-mentor")
-    click(player, "call-her")
+    button = player.choice_buttons[1]
+    button.click()
+    button.click()  # a double click: the second is ignored, not an error
+    assert player.play.steps == [("the-email", "call-her")]
     assert "Helpful" in player.feedback.value and "protected time" in player.feedback.value
     assert player.choice_buttons == []  # no second choice until the learner continues
     assert player.continue_button.layout.display is None
@@ -38,7 +41,7 @@ def test_a_choice_shows_feedback_then_continues(mentorkit_home):
     assert "The meeting" in player.scene.value and player.feedback.value == ""
     click(player, "ask-first")
     player.continue_button.click()
-    assert "A strong outcome" in player.summary.value
+    assert "End of the scenario: a strong outcome" in player.summary.value
     assert "Your path" in player.summary.value and "Key points" in player.summary.value
     assert "Your earlier runs (1)" in player.history.value
 
@@ -54,7 +57,7 @@ def test_back_and_start_over(mentorkit_home):
     player.continue_button.click()
     click(player, "defend")
     player.restart_button.click()
-    assert "Friday evening" in player.scene.value and player.back_button.disabled
+    assert "Friday evening" in player.scene.value and player.back_button.layout.display == "none"
 
 
 def test_progress_survives_a_restart(mentorkit_home):
@@ -103,7 +106,7 @@ def test_widgets_stay_away_during_autograding(monkeypatch):
 def test_chooser_lists_every_scenario_and_switches(mentorkit_home):
     chooser = choose_scenario()
     values = [value for _, value in chooser.picker.options]
-    assert values == scenario.available() and len(values) >= 16
+    assert sorted(values) == scenario.available() and len(values) >= 16
     chooser.picker.value = "busy-mentor"
     assert chooser.player.scenario.id == "busy-mentor"
     click(chooser.player, "call-her")
@@ -140,3 +143,76 @@ def test_chooser_for_one_lesson_lists_only_its_scenarios(mentorkit_home):
     assert "busy-mentor" in values
     assert all("02-setting-expectations" in chooser.scenarios[v].lessons for v in values)
     assert len(values) < len(scenario.available())
+
+
+def finish(player, *choice_ids):
+    for choice_id in choice_ids:
+        click(player, choice_id)
+        player.continue_button.click()
+
+
+def test_two_players_on_one_store_never_lose_a_finished_run(mentorkit_home):
+    """Two players of one scenario (the lesson's and the picker's, or two tabs)
+    load the store once; a save from the stale one must keep the other's run."""
+    store = Store(mentorkit_home)
+    first = ScenarioPlayer(scenario.load("busy-mentor"), store=store)
+    second = ScenarioPlayer(scenario.load("busy-mentor"), store=Store(mentorkit_home))
+    finish(first, "call-her", "ask-first")
+    assert len(store.load("scenarios", "busy-mentor").data["completions"]) == 1
+    click(second, "reply-brief")  # the stale player saves its own state
+    saved = store.load("scenarios", "busy-mentor").data
+    assert len(saved["completions"]) == 1, "the finished run was erased"
+    assert saved["steps"] == [["the-email", "reply-brief"]]
+    second.continue_button.click()
+    finish(second, "own-it")
+    saved = store.load("scenarios", "busy-mentor").data
+    assert [c["steps"][0][1] for c in saved["completions"]] == ["call-her", "reply-brief"]
+    assert "Your earlier runs (2)" in second.history.value
+    first.restart_button.click()
+    click(first, "hand-off")  # and the other way round: the first never saw the second's run
+    assert len(store.load("scenarios", "busy-mentor").data["completions"]) == 2
+
+
+def test_the_picker_does_not_open_a_scenario_already_on_the_page(mentorkit_home):
+    on_page = [show_scenario("conflicting-advice"), show_scenario("ending-the-relationship")]
+    chooser = choose_scenario(lesson="08-developmental-networks")
+    assert chooser.picker.value not in {p.scenario.id for p in on_page}
+    assert chooser.picker.value == "which-model"
+    assert chooser.player.scenario.title == "One mentor is not enough"
+
+
+def test_the_picker_is_ordered_by_lesson_then_title_and_names_the_lesson(mentorkit_home):
+    chooser = choose_scenario()
+    keys = [(chooser.scenarios[v].lessons[0], chooser.scenarios[v].title)
+            for _, v in chooser.picker.options]
+    assert keys == sorted(keys)
+    labels = dict((v, k) for k, v in chooser.picker.options)
+    assert labels["busy-mentor"].startswith("Lesson 2 · The mentor with no time")
+    assert labels["which-model"].startswith("Lesson 1 · ")
+
+
+def test_a_choice_hands_focus_to_continue_then_to_the_next_choice(mentorkit_home):
+    player = show_scenario("busy-mentor")
+    sent = []
+    for button in [player.continue_button, player.restart_button, *player.choices.children]:
+        button.focus = lambda b=button: sent.append(b)
+    click(player, "call-her")
+    assert sent == [player.continue_button]
+    player.continue_button.click()
+    assert sent[-1] is player.choice_buttons[0] and sent[-1].choice_id == "rewrite"
+    player.continue_button.click()  # no feedback showing: nothing happens, focus stays
+    assert len(sent) == 2
+    click(player, "ask-first")
+    player.continue_button.click()
+    assert player.play.finished and sent[-1] is player.restart_button
+
+
+def test_the_ending_reads_as_one_block_before_the_buttons(mentorkit_home):
+    player = show_scenario("busy-mentor")
+    assert player.back_button.layout.display == "none"  # hidden, not a grey disabled button
+    assert player.restart_button.layout.display == "none"
+    finish(player, "call-her", "ask-first")
+    kids = list(player.children)
+    assert kids.index(player.summary) < kids.index(player.nav)
+    assert "End of the scenario: a strong outcome" in player.summary.value
+    assert player.back_button.layout.display is None and not player.back_button.disabled

@@ -18,7 +18,7 @@ class Lesson:
 
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson("00-welcome", "Welcome: how this course works"),
+    Lesson("00-welcome", "Welcome: mentoring in academic medicine"),
     Lesson("01-models-of-mentoring", "Models of mentoring"),
     Lesson("02-setting-expectations", "Setting expectations"),
     Lesson("03-feedback", "Feedback"),

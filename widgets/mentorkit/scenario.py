@@ -8,6 +8,7 @@ feedback is showing) and can be saved and restored as plain data.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -221,6 +222,18 @@ def available() -> list[str]:
 
 
 # -- a learner's way through a scenario ---------------------------------------
+
+
+def merge_completions(*runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Finished runs from several copies of one learner's record (two players
+    of a scenario, two browser tabs), each once, oldest first. A run is the
+    same run when every field matches."""
+    merged: dict[str, dict[str, Any]] = {}
+    for run_list in runs:
+        for run in run_list:
+            if isinstance(run, dict):
+                merged.setdefault(json.dumps(run, sort_keys=True, default=str), run)
+    return sorted(merged.values(), key=lambda run: str(run.get("finished", "")))
 
 
 @dataclass

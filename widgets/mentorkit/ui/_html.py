@@ -27,6 +27,12 @@ CSS = """
 .mk-unhelpful { border-color: #b42318; }
 .mk-rating { font-weight: bold; }
 .mk-status { color: #8a1c12; font-size: 13px; }
+.mk-card a, .mk-map a, .mk-link a { color: #0b57d0; text-decoration: underline; }
+.mk-card a:visited, .mk-map a:visited { color: #6a1b9a; }
+.mk-nav.jupyter-button { border: 1px solid #4a5a6c; border-radius: 3px; margin-right: 0.5em; }
+.mk-nav.jupyter-button:not(.mod-primary) { background: #ffffff; color: #111; }
+.mk-nav.jupyter-button:not(.mod-primary):hover { background: #eef2f7; }
+.mk-nav.jupyter-button:disabled { opacity: 0.45; border-style: dashed; }
 </style>
 """
 

@@ -1,6 +1,9 @@
-"""Views of the learner's progress: the course map on the welcome page, the
-"I have finished this lesson" tick at the end of each lesson, and the
-certificate maker of the closing lesson."""
+"""Views of the learner's progress: the "Your progress" table on the welcome
+page, the "I have finished this lesson" tick at the end of each lesson, and
+the certificate maker of the closing lesson.
+
+One name for the live table everywhere: "Your progress" (the welcome page's
+static list of lessons is its "course map")."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from .download import download_link
 MARK = {model.DONE: "&#10003; done", model.STARTED: "&#9680; started", model.NOT_STARTED: "&#9675; not yet"}
 MAP_CSS = """
 <style>
-.mk-map { border-collapse: collapse; font-size: 14px; color: #1b1b1b; }
+.mk-map { border-collapse: collapse; font-size: 14px; line-height: 1.4; color: #1b1b1b; }
 .mk-map th, .mk-map td { border: 1px solid #9aa5b1; padding: 0.35em 0.6em; vertical-align: top;
   text-align: left; }
 .mk-map th { background: #e8edf3; }
@@ -27,6 +30,24 @@ MAP_CSS = """
 .mk-map .mk-started { color: #6b4e00; }
 .mk-map .mk-not { color: #3d3d3d; }
 .mk-map ul { margin: 0; padding-left: 1.1em; }
+.mk-map a { color: #0b57d0; text-decoration: underline; }
+.mk-map a:visited { color: #6a1b9a; }
+/* Never wider than the page: the table scrolls sideways inside its box (the
+   widget boxes around it must be allowed to shrink), and on a phone each
+   lesson becomes a block of labelled lines instead of six squeezed columns. */
+.mk-map-wrap { overflow-x: auto; max-width: 100%; }
+.mk-map-box, .mk-map-box .widget-html-content { min-width: 0; max-width: 100%; }
+@media (max-width: 600px) {
+  .mk-map, .mk-map tbody, .mk-map tr, .mk-map td, .mk-map caption { display: block; }
+  .mk-map thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  .mk-map tr { border: 1px solid #9aa5b1; margin: 0 0 0.6em; padding: 0.3em 0.5em; }
+  .mk-map td { border: none; padding: 0.15em 0; }
+  .mk-map td:first-child, .mk-map td:nth-child(2) { display: inline; font-weight: bold;
+    padding-right: 0.4em; }
+  .mk-map td:empty { display: none; }
+  .mk-map td[data-label]::before { content: attr(data-label) ": "; color: #3d3d3d; }
+}
 </style>
 """
 
@@ -48,10 +69,27 @@ def _label(item: model.Item) -> str:
     return "Reflections and knowledge check" if item.kind == "assignment" else item.title
 
 
+WELCOME = "00-welcome"
+HEADINGS = ("#", "Lesson", "Lesson done?", "Scenarios", "Assignment", "Self-assessment")
+
+
+def summary_text(progress: model.Progress) -> str:
+    """'2 of 11 lessons done (plus the welcome: done); 1 of 20 scenarios done; …'.
+    The welcome page is not one of the numbered lessons, so it is named apart."""
+    parts = []
+    for kind, (done, total) in progress.counts().items():
+        extra = ""
+        welcome = next((i for i in progress.of_kind(kind) if i.id == WELCOME), None)
+        if kind == "lesson" and welcome is not None:
+            done, total = done - welcome.done, total - 1
+            extra = f" (plus the welcome: {'done' if welcome.done else 'not yet'})"
+        parts.append(f"{done} of {total} {kind}s done{extra}")
+    return "; ".join(parts)
+
+
 def map_html(progress: model.Progress) -> str:
-    """The course map as an HTML table: one row per lesson."""
-    counts = progress.counts()
-    summary = "; ".join(f"{done} of {total} {kind}s done" for kind, (done, total) in counts.items())
+    """The "Your progress" table: one row per lesson."""
+    summary = summary_text(progress)
     rows = []
     for lesson in LESSONS:
         own = progress.for_lesson(lesson.slug, "lesson")
@@ -64,24 +102,30 @@ def map_html(progress: model.Progress) -> str:
             cells.append("<ul>" + "".join(
                 f'<li><a href="{esc(_href(i.path))}">{esc(_label(i))}</a>: {_status(i)}</li>'
                 for i in items) + "</ul>" if items else "")
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f'<th scope="col">{h}</th>' for h in
-                   ("#", "Lesson", "Lesson done?", "Scenarios", "Assignment", "Self-assessment"))
+        # data-label names a cell when a phone shows the row as lines, not columns
+        rows.append("<tr>" + "".join(
+            f'<td data-label="{h}">{c}</td>' if i > 1 else f"<td>{c}</td>"
+            for i, (h, c) in enumerate(zip(HEADINGS, cells, strict=True))) + "</tr>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in HEADINGS)
     notes = "".join(f"<li>{esc(p)}</li>" for p in progress.problems)
     return (f'{MAP_CSS}<p class="mk-meta">{esc(summary)}.</p>'
-            f'<table class="mk-map"><caption class="mk-meta">Your progress through the course</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f'<div class="mk-map-wrap"><table class="mk-map">'
+            f'<caption class="mk-meta">Your progress through the course</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             + (f'<ul class="mk-status">{notes}</ul>' if notes else ""))
 
 
 class ProgressMap(widgets.VBox):
-    """The course map with the learner's progress, and a button to refresh it."""
+    """The "Your progress" table, and a button to refresh it."""
 
     def __init__(self, store: Store | None = None, **kwargs):
         super().__init__(**kwargs)
         self.store = store or Store()
         self.table = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh my progress", icon="refresh")
+        self.table.add_class("mk-map-box")
+        self.add_class("mk-map-box")
+        self.refresh_button = widgets.Button(description="Refresh my progress", icon="refresh",
+                                             layout=widgets.Layout(width="auto"))
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.children = [widgets.HTML(CSS), self.table, self.refresh_button]
         self.refresh()
@@ -94,7 +138,7 @@ class ProgressMap(widgets.VBox):
 
 
 def progress_map(store: Store | None = None):
-    """The course map with progress; nothing during autograding."""
+    """The "Your progress" table; nothing during autograding."""
     return None if grading() else ProgressMap(store=store)
 
 
@@ -117,8 +161,15 @@ class LessonComplete(widgets.VBox):
         except StoreError as exc:
             self.status.value = f'<p class="mk-status">Not saved: {esc(exc)}</p>'
             return
-        self.status.value = ('<p class="mk-meta">Saved. It now shows as done on the course map.</p>'
-                             if change["new"] else '<p class="mk-meta">Saved as not finished.</p>')
+        if not change["new"]:
+            self.status.value = '<p class="mk-meta">Saved as not finished.</p>'
+        elif self.slug == WELCOME:
+            self.status.value = ('<p class="mk-meta">Saved. Press <em>Refresh my progress</em> above: '
+                                 "Your progress then shows the welcome as done.</p>")
+        else:
+            welcome = esc(_href(f"modules/{WELCOME}.ipynb"))
+            self.status.value = ('<p class="mk-meta mk-link">Saved. It now shows as done in '
+                                 f'<a href="{welcome}">Your progress</a> on the welcome page.</p>')
 
 
 def lesson_complete(slug: str, store: Store | None = None):
@@ -137,7 +188,7 @@ class CertificateMaker(widgets.VBox):
                                  layout=widgets.Layout(width="100%", max_width="36em"))
         self.message = widgets.HTML()
         self.button = widgets.Button(description="Make my certificate", button_style="primary",
-                                     icon="certificate")
+                                     icon="certificate", layout=widgets.Layout(width="auto"))
         self.button.on_click(self._make)
         self.result = widgets.HTML()
         self.children = [widgets.HTML(CSS), widgets.HBox([self.name, self.message]), self.button,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import ipywidgets as widgets
 
 from .. import scenario as model
@@ -13,6 +15,22 @@ from ._html import CSS, esc, lesson_href, markdown
 
 INSTRUMENT = "scenarios"
 LESSON_TITLES = {lesson.slug: lesson.title for lesson in LESSONS}
+
+# Every player made in this kernel (one kernel is one page, in Voila and in
+# JupyterLab), so a picker does not open a scenario that is already showing.
+_PLAYERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def _showing(store: Store) -> set[str]:
+    """The scenarios open in a live (not closed) player over ``store``'s folder."""
+    return {p.scenario.id for p in list(_PLAYERS)
+            if p.comm is not None and p.store.home == store.home}
+
+
+def lesson_label(slug: str) -> str:
+    """'Lesson 2' for ``02-setting-expectations``; 'Welcome' for the welcome page."""
+    number = slug.split("-", 1)[0]
+    return f"Lesson {int(number)}" if number.isdigit() and int(number) else "Welcome"
 
 
 class ScenarioPlayer(widgets.VBox):
@@ -33,34 +51,56 @@ class ScenarioPlayer(widgets.VBox):
         self.back_button = self._nav("Go back", "undo", self._on_back)
         self.restart_button = self._nav("Start over", "refresh", self._on_restart)
         self.nav = widgets.HBox([self.back_button, self.continue_button, self.restart_button])
+        self.nav.add_class("mk-nav-bar")
         self.summary = widgets.HTML()
         self.history = widgets.HTML()
         self.status = widgets.HTML()
+        # The ending's summary comes before the buttons, so it reads as one block.
         self.children = [widgets.HTML(CSS), self.header, self.scene, self.choices, self.feedback,
-                         self.nav, self.summary, self.history, self.status]
+                         self.summary, self.nav, self.history, self.status]
         self._render(note)
+        _PLAYERS.add(self)
 
     # -- events --------------------------------------------------------------
-    def _choose(self, choice_id: str) -> None:
+    # Focus is moved by hand after each step: the buttons that had it are
+    # hidden, and a keyboard user would otherwise land back at the page's top.
+    def _choose(self, choice_id: str | None) -> None:
+        node = self.play.node
+        if (self.play.awaiting_continue or node.is_ending
+                or choice_id not in {c.id for c in node.choices}):
+            return  # a second click on a button that is already going away
         self.play.choose(choice_id)
         self._save_and_render()
+        self.continue_button.focus()
 
     def _on_continue(self, _=None) -> None:
         if self.play.awaiting_continue:
             self.play.proceed()
             self._save_and_render()
+            self._focus_next()
 
     def _on_back(self, _=None) -> None:
         self.play.back()
         self._save_and_render()
+        self._focus_next()
 
     def _on_restart(self, _=None) -> None:
         self.play.restart()
         self._save_and_render()
+        self._focus_next()
+
+    def _focus_next(self) -> None:
+        """The first choice of the new scene, or Start over at an ending."""
+        buttons = self.choice_buttons
+        if buttons:
+            buttons[0].focus()
+        elif self.play.finished:
+            self.restart_button.focus()
 
     @property
     def choice_buttons(self) -> list[widgets.Button]:
-        return list(self.choices.children)
+        """The choices on screen (hidden spare buttons are left out)."""
+        return [b for b in self.choices.children if b.layout.display != "none"]
 
     # -- state ---------------------------------------------------------------
     def _restore(self) -> tuple[model.Playthrough, str]:
@@ -73,10 +113,19 @@ class ScenarioPlayer(widgets.VBox):
     def _save_and_render(self) -> None:
         note = ""
         try:
+            self._merge_saved_runs()
             self.store.save(INSTRUMENT, self.scenario.id, self.play.to_data())
         except StoreError as exc:
             note = f"Your progress could not be saved, but you can keep playing. ({exc})"
         self._render(note)
+
+    def _merge_saved_runs(self) -> None:
+        """Another player of this scenario (on this page or in another tab) may
+        have finished a run since this one loaded: keep its runs as well as ours."""
+        record = self.store.load(INSTRUMENT, self.scenario.id)
+        if record is not None:
+            saved = record.data.get("completions") or []
+            self.play.completions[:] = model.merge_completions(saved, self.play.completions)
 
     # -- drawing -------------------------------------------------------------
     def _render(self, note: str = "") -> None:
@@ -89,14 +138,13 @@ class ScenarioPlayer(widgets.VBox):
         title = f"<h4>{esc(node.title)}</h4>" if node.title else ""
         self.scene.value = f'<div class="mk-card">{title}{markdown(node.scene)}</div>'
         showing_choices = not node.is_ending and not play.awaiting_continue
-        self.choices.children = (
-            [self._choice_button(c) for c in node.choices] if showing_choices else []
-        )
+        self._show_choices(node.choices if showing_choices else [])
         picked = play.last_choice if play.awaiting_continue else None
         self.feedback.value = self._feedback_html(picked) if picked else ""
         self.continue_button.layout.display = None if play.awaiting_continue else "none"
-        self.back_button.disabled = not play.steps
-        self.restart_button.disabled = not play.steps
+        # At the first scene there is nothing to undo: hide, rather than grey out.
+        for button in (self.back_button, self.restart_button):
+            button.layout.display = None if play.steps else "none"
         self.summary.value = self._summary_html() if play.finished else ""
         self.history.value = self._history_html()
         self.status.value = (
@@ -109,14 +157,26 @@ class ScenarioPlayer(widgets.VBox):
         button.on_click(handler)
         return button
 
-    def _choice_button(self, choice: model.Choice) -> widgets.Button:
-        button = widgets.Button(
-            description=choice.text, tooltip=choice.text,
-            layout=widgets.Layout(width="100%", max_width="52em", height="auto"),
-        )
+    def _show_choices(self, choices: list[model.Choice]) -> None:
+        """Relabel the same buttons for each scene (spares hidden): a button
+        the browser already draws can take the keyboard focus at once, a new
+        one cannot until its view exists."""
+        pool = list(self.choices.children)
+        if len(pool) < len(choices):
+            pool += [self._choice_button() for _ in range(len(choices) - len(pool))]
+            self.choices.children = pool
+        for i, button in enumerate(pool):
+            choice = choices[i] if i < len(choices) else None
+            button.choice_id = choice.id if choice else None
+            if choice:
+                button.description = button.tooltip = choice.text
+            button.layout.display = None if choice else "none"
+
+    def _choice_button(self) -> widgets.Button:
+        button = widgets.Button(layout=widgets.Layout(width="100%", max_width="52em", height="auto"))
         button.add_class("mk-choice")
-        button.choice_id = choice.id
-        button.on_click(lambda _b, cid=choice.id: self._choose(cid))
+        button.choice_id = None
+        button.on_click(lambda b: self._choose(b.choice_id))
         return button
 
     def _feedback_html(self, choice: model.Choice) -> str:
@@ -143,8 +203,10 @@ class ScenarioPlayer(widgets.VBox):
             f'<a href="{esc(lesson_href(slug))}" target="_blank">{esc(LESSON_TITLES[slug])}</a>'
             for slug in s.lessons
         )
+        outcome = model.ENDING_LABELS[node.ending]
         return (
-            f'<div class="mk-card"><h4>{esc(model.ENDING_LABELS[node.ending])}</h4>'
+            f'<div class="mk-card mk-summary"><h4>End of the scenario: '
+            f"{esc(outcome[:1].lower() + outcome[1:])}</h4>"
             f"<p><strong>Your path</strong></p><ol>{steps}</ol>"
             f"<p><strong>Key points</strong></p><ul>{points}</ul>"
             f"<p>Related lessons: {lessons}</p>"
@@ -184,12 +246,15 @@ def show_scenario(scenario_id: str, store: Store | None = None):
 
 
 class ScenarioChooser(widgets.VBox):
-    """A list of every scenario; choosing one shows its player below."""
+    """A list of every scenario (by lesson, then title); choosing one shows its
+    player below. It opens on the first scenario not already on the page, so
+    a lesson's own player and the picker are not two copies of one scenario."""
 
     def __init__(self, store: Store | None = None, lesson: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.store = store or Store()
-        self.scenarios: dict[str, model.Scenario] = {}
+        self.player: ScenarioPlayer | None = None
+        found: list[model.Scenario] = []
         problems = []
         for sid in model.available():
             try:
@@ -198,10 +263,14 @@ class ScenarioChooser(widgets.VBox):
                 problems.extend(error.problems)
                 continue
             if lesson is None or lesson in loaded.lessons:
-                self.scenarios[sid] = loaded
-        options = [(self._label(s), sid) for sid, s in self.scenarios.items()]
+                found.append(loaded)
+        found.sort(key=lambda s: (s.lessons[0] if s.lessons else "", s.title.casefold(), s.id))
+        self.scenarios: dict[str, model.Scenario] = {s.id: s for s in found}
+        options = [(self._label(s), s.id) for s in found]
+        showing = _showing(self.store)
+        first = next((s.id for s in found if s.id not in showing), found[0].id if found else None)
         self.picker = widgets.Dropdown(
-            options=options, description="Scenario:",
+            options=options, value=first, description="Scenario:",
             layout=widgets.Layout(width="100%", max_width="52em"),
             style={"description_width": "initial"},
         )
@@ -215,10 +284,14 @@ class ScenarioChooser(widgets.VBox):
     def _label(self, s: model.Scenario) -> str:
         record = self.store.load(INSTRUMENT, s.id)
         done = bool(record and record.data.get("completions"))
-        return f"{'✓ ' if done else ''}{s.title} ({s.setting})"
+        where = lesson_label(s.lessons[0]) if s.lessons else "Any lesson"
+        return f"{where} · {s.title} ({s.setting}){' ✓ done' if done else ''}"
 
     def _show(self, _change=None) -> None:
         sid = self.picker.value
+        if self.player is not None:
+            self.player.close()  # its state is saved; a closed player no longer counts as shown
+            self.player = None
         if sid is None:
             self.stage.children = []
             return
