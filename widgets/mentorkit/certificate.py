@@ -31,6 +31,9 @@ class Certificate:
         return len(self.lessons) == self.lessons_total
 
 
+WELCOME = "00-welcome"
+
+
 def certificate_for(name: str, progress: Progress, issued: date | None = None) -> Certificate:
     """The certificate for ``name`` from their progress; ValueError if the name is blank."""
     name = " ".join(str(name or "").split())
@@ -41,11 +44,12 @@ def certificate_for(name: str, progress: Progress, issued: date | None = None) -
     return Certificate(
         name=name,
         issued=issued or date.today(),
-        lessons=tuple(i.title for i in progress.done("lesson")),
+        # the welcome page is where the course starts, not one of its lessons
+        lessons=tuple(i.title for i in progress.done("lesson") if i.id != WELCOME),
         scenarios=tuple(i.title for i in progress.done("scenario")),
         self_assessments=tuple(i.title for i in progress.done("self-assessment")),
         assignments=tuple(i.title for i in progress.done("assignment")),
-        lessons_total=len(progress.of_kind("lesson")),
+        lessons_total=sum(1 for i in progress.of_kind("lesson") if i.id != WELCOME),
     )
 
 

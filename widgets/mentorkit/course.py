@@ -48,7 +48,7 @@ class SelfAssessment:
 
 
 SELF_ASSESSMENTS: tuple[SelfAssessment, ...] = (
-    SelfAssessment("competencies", "Mentoring competencies (before and after the course)",
+    SelfAssessment("competencies", "Mentoring competencies",
                    ("00-welcome", "11-closing")),
     SelfAssessment("practices", "Allyship and sponsorship practices", ("06-allyship", "05-sponsorship")),
     SelfAssessment("impostor-feelings", "Impostor feelings check", ("07-impostor-feelings",)),

@@ -180,7 +180,8 @@ class SelfAssessmentApp(widgets.VBox):
 
         self.status = StatusLine()
         self.results_button = widgets.Button(description="See my results", button_style="primary",
-                                             icon="bar-chart", tooltip="Draw your results")
+                                             icon="bar-chart", tooltip="Draw your results",
+                                             layout=widgets.Layout(width="auto"))
         self.results_button.on_click(lambda _b: self.show_results())
         self.problems_line = widgets.HTML()
         self.output = widgets.HTML()

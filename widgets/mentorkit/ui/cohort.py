@@ -71,7 +71,8 @@ class CohortDashboard(widgets.VBox):
         self.instrument = widgets.Dropdown(options=choices, value=choices[0], description="Self-assessment",
                                            style=style)
         self.build = widgets.Button(description="Build the report", button_style="primary",
-                                    icon="chart-bar", tooltip="Read every file in the folder")
+                                    icon="chart-bar", tooltip="Read every file in the folder",
+                                    layout=widgets.Layout(width="auto"))
         self.upload = file_picker("Or upload the files\u2026", ".csv,.json", multiple=True)
         self.message = widgets.HTML()
         self.result = widgets.HTML()

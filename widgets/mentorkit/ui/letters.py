@@ -20,7 +20,7 @@ class LetterChecker(widgets.VBox):
             layout=widgets.Layout(width="100%", max_width="52em", height="14em"),
         )
         self.check_button = widgets.Button(description="Check the letter", icon="search",
-                                           button_style="primary")
+                                           button_style="primary", layout=widgets.Layout(width="auto"))
         self.check_button.on_click(self._check)
         self.message = widgets.HTML()
         self.result = widgets.HTML()
