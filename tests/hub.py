@@ -160,7 +160,11 @@ class Hub:
     def wait_ready(self, name: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            model = self.api("GET", f"users/{name}").json()
+            try:
+                model = self.api("GET", f"users/{name}").json()
+            except requests.RequestException:  # a hub busy starting many servers answers late
+                time.sleep(1)
+                continue
             server = (model.get("servers") or {}).get("")
             if server and server.get("ready"):
                 return
