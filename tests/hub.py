@@ -151,7 +151,11 @@ class Hub:
     def spawn(self, name: str, timeout: float = 180) -> float:
         """Start ``name``'s server through the API and wait until it is ready; returns seconds."""
         start = time.monotonic()
-        response = self.api("POST", f"users/{name}/server", token=self.tokens.get(name))
+        try:
+            response = self.api("POST", f"users/{name}/server", token=self.tokens.get(name))
+        except requests.Timeout:  # a busy hub may accept the spawn and answer late
+            self.wait_ready(name, timeout)
+            return time.monotonic() - start
         if response.status_code not in (201, 202, 400):  # 400: already running
             raise RuntimeError(f"spawn {name}: {response.status_code} {response.text}\n{self.log_tail()}")
         self.wait_ready(name, timeout)
