@@ -17,24 +17,50 @@ import pytest
 
 from mentorkit import assessment as model
 from mentorkit.store import Store
-from mentorkit.ui.assessment import SelfAssessmentApp, show_self_assessment
+from mentorkit.ui.assessment import ItemField, SelfAssessmentApp, show_self_assessment
 
 SHIPPED = ["competencies", "practices", "impostor-feelings", "career-conference"]
 
 
+def shown_fields(app: SelfAssessmentApp) -> list[ItemField]:
+    """The inputs of the area on screen now."""
+    return [c for box in app.area_box.children for c in box.children if isinstance(c, ItemField)]
+
+
+def areas(app: SelfAssessmentApp):
+    """Go through the areas as a learner does, from the first with "Next area",
+    giving the inputs of each area in turn."""
+    app.area_list.value = 0
+    while True:
+        yield shown_fields(app)
+        if app.next_button.disabled:
+            return
+        app.next_button.click()
+
+
+def reach(app: SelfAssessmentApp, item_id: str) -> ItemField:
+    """The input for ``item_id``, reached as a learner does: by choosing its area."""
+    domain = app.instrument.item(item_id).domain
+    app.area_list.value = [d.id for d in app.instrument.domains].index(domain)
+    assert item_id in {f.item.id for f in shown_fields(app)}
+    return app.fields[item_id]
+
+
 def fill(app: SelfAssessmentApp, rating=None) -> None:
-    """Answer every question the way a learner would, through the inputs."""
-    for i, (item_id, field) in enumerate(app.fields.items()):
-        item = field.item
-        if item.type == "rating":
-            scale = app.instrument.scale
-            field.input.value = rating or scale.min + i % (scale.max - scale.min + 1)
-        elif item.type == "choice":
-            field.input.value = item.options[-1]
-        elif item.type == "number":
-            field.input.value = "20"
-        else:
-            field.input.value = f"My answer to {item_id}"
+    """Answer every question the way a learner would, through the inputs, area by area."""
+    order = {item.id: i for i, item in enumerate(app.instrument.items)}
+    for shown in areas(app):
+        for box in shown:
+            item, i = box.item, order[box.item.id]
+            if item.type == "rating":
+                scale = app.instrument.scale
+                box.input.value = rating or scale.min + i % (scale.max - scale.min + 1)
+            elif item.type == "choice":
+                box.input.value = item.options[-1]
+            elif item.type == "number":
+                box.input.value = "20"
+            else:
+                box.input.value = f"My answer to {item.id}"
 
 
 def downloads(app: SelfAssessmentApp) -> dict[str, bytes]:
@@ -57,9 +83,10 @@ def words(widget: widgets.Widget) -> str:
 def test_every_app_shows_labelled_inputs_and_the_reflection_note(name):
     app = show_self_assessment(name)
     assert isinstance(app, SelfAssessmentApp)
-    assert len(app.fields) == len(app.instrument.items)
-    for item_id, field in app.fields.items():
-        assert field.input.description == app.instrument.item(item_id).text
+    seen = [box for shown in areas(app) for box in shown]
+    assert [box.item.id for box in seen] == [item.id for item in app.instrument.items]
+    for box in seen:
+        assert box.input.description == box.item.text
     page = " ".join(c.value for c in app.children if isinstance(c, widgets.HTML))
     assert "not a validated instrument" in html.unescape(page)
     assert (app.timepoint is not None) == (len(app.instrument.timepoints) > 1)
@@ -83,11 +110,11 @@ def test_a_broken_instrument_gives_a_readable_message(tmp_path, monkeypatch):
 
 def test_a_bad_number_gets_a_message_beside_its_field_and_is_kept(mentorkit_home):
     app = show_self_assessment("career-conference")
-    field = app.fields["now-clinical"]
+    field = reach(app, "now-clinical")
     field.input.value = "forty"
     assert field.problem == "Write a whole number."
     assert "Write a whole number." in field.message.value
-    assert app.fields["now-teaching"].problem == ""  # missing ones wait for "See my results"
+    assert reach(app, "now-teaching").problem == ""  # missing ones wait for "See my results"
     saved = Store(mentorkit_home).load("career-conference", "current").data
     assert saved["answers"]["now-clinical"] == "forty"  # nothing typed is lost
     field.input.value = "40 %"
@@ -98,10 +125,10 @@ def test_totals_are_added_up_as_the_learner_types():
     app = show_self_assessment("career-conference")
     for item_id, value in (("now-clinical", "50"), ("now-teaching", "30"), ("now-research", "10"),
                            ("now-admin", "5")):
-        app.fields[item_id].input.value = value
+        reach(app, item_id).input.value = value
     assert words(app.totals["time-now"]) == "Total so far: 95% (it should come to 100%)."
     assert "mk-problem" not in app.totals["time-now"].value
-    app.fields["now-other"].input.value = "5"
+    reach(app, "now-other").input.value = "5"
     assert words(app.totals["time-now"]).startswith("Total: 100%")
     assert "mk-problem" not in app.totals["time-now"].value
 
@@ -110,53 +137,60 @@ def test_a_wrong_total_shows_on_the_total_line_not_under_the_last_field():
     app = show_self_assessment("career-conference")
     for item_id, value in (("now-clinical", "50"), ("now-teaching", "30"), ("now-research", "10"),
                            ("now-admin", "5"), ("now-other", "10")):
-        app.fields[item_id].input.value = value
+        reach(app, item_id).input.value = value
     line = app.totals["time-now"]
     assert text_of(line).strip() == "Total: 105% \u2014 it should come to 100%."
     assert 'class="mk-total mk-problem"' in line.value and 'role="alert"' in line.value
     assert all(f.problem == "" for f in app.fields.values())  # "Anything else" (10) is not the culprit
-    assert app.fields["now-other"].message.value == ""
+    assert reach(app, "now-other").message.value == ""
     # the other total is not judged until its numbers are in
+    reach(app, "hoped-clinical")
     assert "mk-problem" not in app.totals["time-hoped"].value
     # a problem with the last answer itself still shows beside it, and the total waits for it
-    app.fields["now-other"].input.value = "-3"
-    assert app.fields["now-other"].problem != "" and "mk-problem" not in line.value
-    app.fields["now-other"].input.value = "5"
-    assert "mk-problem" not in line.value and app.fields["now-other"].problem == ""
+    reach(app, "now-other").input.value = "-3"
+    assert reach(app, "now-other").problem != "" and "mk-problem" not in line.value
+    reach(app, "now-other").input.value = "5"
+    assert "mk-problem" not in line.value and reach(app, "now-other").problem == ""
 
 
 def test_a_wrong_total_counts_once_in_the_problems_line(mentorkit_home):
     app = show_self_assessment("career-conference")
     fill(app)  # every number is 20: 5 x 20 = 100 in both totals
-    app.fields["hoped-other"].input.value = "25"
+    reach(app, "hoped-other").input.value = "25"
     assert app.show_results() is False
-    assert text_of(app.problems_line).strip() == "1 answer needs attention (see the note beside it)."
+    assert text_of(app.problems_line).strip() == ("1 answer needs attention (see the note beside it). "
+                                                  "Where: The balance you would like next year (1).")
+    # the learner was on the last area: the page moves to the one needing attention
+    assert app.instrument.domains[app.area].id == "time-hoped"
     assert "Total: 105%" in text_of(app.totals["time-hoped"])
-    app.fields["hoped-other"].input.value = "20"
+    reach(app, "hoped-other").input.value = "20"
     assert app.show_results() is True and app.problems_line.value == ""
 
 
 def test_one_missing_answer_is_singular_and_more_are_plural(mentorkit_home):
     app = show_self_assessment("practices")
     fill(app)
-    first, second = list(app.fields.values())[:2]
+    first, second = next(areas(app))[:2]
     first.input.value = 0
     assert app.show_results() is False
-    assert text_of(app.problems_line).strip() == "1 answer needs attention (see the note beside it)."
+    area = app.instrument.domains[0].title
+    assert text_of(app.problems_line).strip() == ("1 answer needs attention (see the note beside it). "
+                                                  f"Where: {area} (1).")
     second.input.value = 0
-    assert text_of(app.problems_line).strip() == "2 answers need attention (see the notes beside them)."
+    assert text_of(app.problems_line).strip() == ("2 answers need attention (see the notes beside them). "
+                                                  f"Where: {area} (2).")
 
 
 def test_results_wait_for_every_answer_then_draw_the_radar(mentorkit_home):
     app = show_self_assessment("competencies")
-    app.fields["comm-listen"].input.value = 5
+    reach(app, "comm-listen").input.value = 5
     assert app.show_results() is False
     assert app.output.value == ""
     assert "31 answers need attention" in text_of(app.problems_line)
-    assert app.fields["comm-feedback"].problem == "Choose a rating for this statement."
-    assert app.fields["comm-listen"].problem == ""
+    assert reach(app, "comm-feedback").problem == "Choose a rating for this statement."
+    assert reach(app, "comm-listen").problem == ""
     fill(app)
-    assert app.problems_line.value == "" and app.fields["comm-feedback"].problem == ""
+    assert app.problems_line.value == "" and reach(app, "comm-feedback").problem == ""
     assert app.show_results() is True
     assert app.output.value.count("<img") == 1 and 'alt="Radar chart' in app.output.value
     assert "Lessons to revisit" in app.output.value and "modules/" in app.output.value
@@ -176,18 +210,18 @@ def test_pre_and_post_are_kept_apart_and_overlaid(mentorkit_home):
     assert store.load("competencies", "pre").data["answers"]["comm-listen"] == 2
     assert store.load("competencies", "post").data["answers"]["comm-listen"] == 6
     app.timepoint.value = "pre"
-    assert app.fields["comm-listen"].input.value == 2
+    assert reach(app, "comm-listen").input.value == 2
 
 
 def test_a_new_view_restores_the_answers(mentorkit_home):
     app = show_self_assessment("practices")
-    app.fields["amp-credit"].input.value = 4
-    app.fields["nom-award"].input.value = 2
+    reach(app, "amp-credit").input.value = 4
+    reach(app, "nom-award").input.value = 2
     app.participant.input.value = "P-12"
     again = show_self_assessment("practices")  # a reload, or a new kernel: only the store remains
-    assert again.fields["amp-credit"].input.value == 4
-    assert again.fields["nom-award"].input.value == 2
-    assert again.fields["conn-introduce"].input.value == 0
+    assert reach(again, "amp-credit").input.value == 4
+    assert reach(again, "nom-award").input.value == 2
+    assert reach(again, "conn-introduce").input.value == 0
     assert again.participant.input.value == "P-12"
     assert "Restored your answers" in again.status.value
 
@@ -197,7 +231,7 @@ def test_the_latest_timepoint_is_shown_on_reopening(mentorkit_home):
     store.save("competencies", "pre", {"answers": {"comm-listen": 3}, "participant": ""})
     app = show_self_assessment("competencies")
     app.timepoint.value = "post"
-    app.fields["comm-listen"].input.value = 6
+    reach(app, "comm-listen").input.value = 6
     assert show_self_assessment("competencies").timepoint.value == "post"
 
 
@@ -226,14 +260,14 @@ def test_download_then_upload_restores_everything(suffix, mentorkit_home, tmp_pa
     assert other.answers.answered() == 0
     assert other.upload.receive(f"impostor-feelings-Z9-results.{suffix}", content) is True
     assert "Restored 15 answers" in other.upload.message
-    assert {k: f.read() for k, f in other.fields.items()} == expected
+    assert {box.item.id: box.read() for shown in areas(other) for box in shown} == expected
     assert other.participant.input.value == "Z9"
     assert fresh.load("impostor-feelings", "current").data["answers"] == expected
 
 
 def test_bad_uploads_change_nothing(mentorkit_home):
     app = show_self_assessment("competencies")
-    app.fields["comm-listen"].input.value = 5
+    reach(app, "comm-listen").input.value = 5
     before = dict(app.answers.values)
     saved = Store(mentorkit_home).load("competencies", "pre").data
     practices = model.load("practices")
@@ -249,7 +283,7 @@ def test_bad_uploads_change_nothing(mentorkit_home):
         assert app.upload.receive(filename, content) is False
         assert "Nothing was changed" in app.upload.message and filename in html.unescape(app.upload.message)
         assert app.answers.values == before
-        assert app.fields["comm-listen"].input.value == 5
+        assert reach(app, "comm-listen").input.value == 5
         assert Store(mentorkit_home).load("competencies", "pre").data == saved
 
 
@@ -263,16 +297,16 @@ def test_an_upload_through_the_file_picker(mentorkit_home):
                                 "content": memoryview(content),
                                 "last_modified": datetime.now(timezone.utc)},)
     assert "Restored 1 answer (after the course)" in app.upload.message
-    assert app.timepoint.value == "post" and app.fields["comm-listen"].input.value == 7
+    assert app.timepoint.value == "post" and reach(app, "comm-listen").input.value == 7
     assert app.upload.picker.value == ()
 
 
 def test_practices_profile_and_next_steps(mentorkit_home):
     app = show_self_assessment("practices")
     fill(app, rating=5)
-    app.fields["adv-panel"].input.value = 1
-    app.fields["adv-policy"].input.value = 1
-    app.fields["adv-data"].input.value = 2
+    reach(app, "adv-panel").input.value = 1
+    reach(app, "adv-policy").input.value = 1
+    reach(app, "adv-data").input.value = 2
     assert app.show_results()
     shown = html.unescape(app.output.value)
     assert "<img" in shown and "Next steps" in shown
@@ -285,7 +319,7 @@ def test_impostor_reading_is_gentle_and_not_a_diagnosis():
     fill(app, rating=1)
     for item in app.instrument.items:
         if item.reverse:
-            app.fields[item.id].input.value = 5  # reversed: "nearly always" counts as low
+            reach(app, item.id).input.value = 5  # reversed: "nearly always" counts as low
     assert app.show_results()
     shown = html.unescape(app.output.value)
     assert "in the background for now" in shown
@@ -306,8 +340,8 @@ def test_career_conference_gives_a_printable_summary(mentorkit_home):
 
 def test_invalid_answers_are_left_out_of_the_download(mentorkit_home):
     app = show_self_assessment("career-conference")
-    app.fields["now-clinical"].input.value = "lots"
-    app.fields["now-teaching"].input.value = "30"
+    reach(app, "now-clinical").input.value = "lots"
+    reach(app, "now-teaching").input.value = "30"
     assert "need fixing are not in the download" in app.downloads.value
     rows = downloads(app)["career-conference-results.csv"].decode().splitlines()
     assert len(rows) == 2 and rows[1].endswith("now-teaching,30")
@@ -327,11 +361,11 @@ def test_the_change_column_matches_the_rounded_numbers_beside_it(mentorkit_home)
     app = show_self_assessment("competencies")
     # answers whose averages end in .25, .5, .75 and thirds: the rounding cases
     patterns = [(3, 4, 4, 4), (4, 4, 5, 4), (2, 3, 3, 4), (5, 4, 4, 4), (1, 2, 2, 2), (6, 6, 5, 5)]
-    for n, field in enumerate(app.fields.values()):
-        field.input.value = patterns[n % len(patterns)][n % 4]
+    for n, box in enumerate(box for shown in areas(app) for box in shown):
+        box.input.value = patterns[n % len(patterns)][n % 4]
     app.timepoint.value = "post"
-    for n, field in enumerate(app.fields.values()):
-        field.input.value = patterns[(n + 2) % len(patterns)][(n + 1) % 4]
+    for n, box in enumerate(box for shown in areas(app) for box in shown):
+        box.input.value = patterns[(n + 2) % len(patterns)][(n + 1) % 4]
     assert app.show_results()
     rows = table_rows(app.output.value)
     assert rows[0] == ["Area", "Before the course", "After the course", "Change"]
@@ -378,7 +412,7 @@ def test_lessons_to_revisit_are_links_to_the_lessons(mentorkit_home):
 
     app = show_self_assessment("competencies")
     fill(app, rating=6)
-    app.fields["equity-own-bias"].input.value = 1
+    reach(app, "equity-own-bias").input.value = 1
     assert app.show_results()
     revisit = app.output.value.split("Lessons to revisit", 1)[1]
     found = lesson_links(revisit)
@@ -413,7 +447,7 @@ def test_reverse_scored_statements_say_so_where_the_learner_answers():
     reversed_items = [i for i in app.instrument.items if i.reverse]
     assert reversed_items  # "When an opportunity comes up that fits my goals, I say yes"
     for item in app.instrument.items:
-        shown = text_of(app.fields[item.id].children[1]) if len(app.fields[item.id].children) > 2 else ""
+        shown = text_of(reach(app, item.id).children[1]) if len(reach(app, item.id).children) > 2 else ""
         if item.reverse:
             domain = app.instrument.domain(item.domain)
             assert "counts the other way round" in shown and domain.title in shown
@@ -435,3 +469,93 @@ def test_the_restore_button_has_a_clear_label_and_no_file_counter(name):
     assert "mk-upload" in picker._dom_classes and picker.layout.width == "auto"
     page = " ".join(c.value for c in app.children if isinstance(c, widgets.HTML))
     assert ".mk-upload.widget-upload::after { content: attr(title)" in page
+
+
+# -- one area at a time ------------------------------------------------------------
+def widget_count() -> int:
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
+def test_only_the_first_area_is_built_at_first_and_moving_on_builds_the_next(mentorkit_home):
+    instrument = model.load("competencies")
+    domains = instrument.domains
+    before = widget_count()
+    app = SelfAssessmentApp(instrument, store=Store(mentorkit_home))
+    made = widget_count() - before
+    assert set(app.fields) == {item.id for item in domains[0].items}
+    assert set(app.areas) == {0}
+    assert "Area 1 of 8: Communication" in text_of(app.area_heading)
+    assert app.previous_button.disabled and not app.next_button.disabled
+    # the page sends far fewer widgets than it would with all eight areas built
+    before = widget_count()
+    whole = SelfAssessmentApp(instrument, store=Store(mentorkit_home))
+    for index in range(len(domains)):
+        whole.show_area(index)
+    assert made < 0.6 * (widget_count() - before), (made, widget_count() - before)
+    app.next_button.click()
+    assert set(app.areas) == {0, 1} and app.area == 1
+    assert "Area 2 of 8: Aligning expectations" in text_of(app.area_heading)
+    assert {b.item.id for b in shown_fields(app)} == {item.id for item in domains[1].items}
+    assert set(app.fields) == {item.id for d in domains[:2] for item in d.items}
+    assert not app.previous_button.disabled
+    app.area_list.value = 7  # a jump from the list of areas builds only that one
+    assert set(app.areas) == {0, 1, 7} and app.next_button.disabled
+    assert f"Area 8 of 8: {domains[7].title}" in text_of(app.area_heading)
+    app.previous_button.click()
+    assert app.area == 6 and app.area_list.value == 6 and set(app.areas) == {0, 1, 6, 7}
+    # going back shows the inputs built before, not new ones
+    first = app.fields[domains[0].items[0].id]
+    app.area_list.value = 0
+    assert shown_fields(app)[0] is first
+
+
+def test_the_list_of_areas_says_how_far_each_is_answered(mentorkit_home):
+    app = show_self_assessment("practices")
+    labels = [label for label, _ in app.area_list.options]
+    assert labels[0] == "1. Amplifying voices (0 of 3 answered)" and len(labels) == 5
+    reach(app, "nom-award").input.value = 2
+    assert app.area_list.options[1][0] == "2. Nominating and recommending (1 of 3 answered)"
+    assert app.area_list.value == 1  # updating the labels keeps the area chosen
+    assert app.show_results() is False
+    assert app.area_list.options[0][0] == "1. Amplifying voices (0 of 3 answered, 3 to check)"
+
+
+def test_answers_to_areas_not_built_yet_are_restored_and_saved(mentorkit_home):
+    store = Store(mentorkit_home)
+    last = model.load("competencies").domains[-1].items[0]
+    store.save("competencies", "pre", {"answers": {"comm-listen": 3, last.id: 5}, "participant": ""})
+    app = show_self_assessment("competencies")
+    assert last.id not in app.fields and app.answers.get(last.id) == 5
+    assert app.area_list.options[-1][0].endswith("(1 of 4 answered)")
+    # a change in the first area saves the answers of the areas not built as well
+    reach(app, "comm-feedback").input.value = 4
+    assert store.load("competencies", "pre").data["answers"] == {"comm-listen": 3, "comm-feedback": 4,
+                                                                  last.id: 5}
+    assert reach(app, last.id).input.value == 5  # built now, showing the saved answer
+    # an upload reaches areas not built yet too
+    other = show_self_assessment("competencies")
+    answers = other.instrument.new_answers("pre")
+    answers.set(last.id, 2)
+    assert other.upload.receive("mine.json", model.export_json(other.instrument, [answers]).encode())
+    assert last.id not in other.fields
+    assert reach(other, last.id).input.value == 2
+
+
+def test_see_my_results_names_the_areas_not_shown_and_goes_to_the_first(mentorkit_home):
+    app = show_self_assessment("competencies")
+    for box in shown_fields(app):
+        box.input.value = 4
+    assert app.show_results() is False
+    line = text_of(app.problems_line)
+    assert "28 answers need attention" in line
+    assert "Where: Aligning expectations (4); Assessing understanding (4);" in " ".join(line.split())
+    assert "Communication" not in line
+    second = app.instrument.domains[1]
+    assert app.area == 1 and f"Area 2 of 8: {second.title}" in text_of(app.area_heading)
+    # the area built by the jump shows its notes beside its fields
+    assert all(b.problem == "Choose a rating for this statement." for b in shown_fields(app))
+    assert len(app.areas) == 2  # nothing else was built
+    fill(app)
+    assert app.show_results() is True and app.problems_line.value == ""

@@ -61,17 +61,36 @@ def answer_for(instrument: model.Instrument, item: model.Item, i: int):
     return "fill", f"Answer {i}: a grant & two talks", f"Answer {i}: a grant & two talks"
 
 
+def area_heading(instrument: model.Instrument, index: int):
+    """The words of the heading over area ``index`` (from 0)."""
+    return f"Area {index + 1} of {len(instrument.domains)}: {instrument.domains[index].title}"
+
+
+def go_to_area(page, instrument: model.Instrument, index: int) -> None:
+    """Choose an area from the list of areas and wait for its questions."""
+    page.get_by_label("Go to area", exact=True).select_option(index=index)
+    page.get_by_role("heading", name=area_heading(instrument, index)).wait_for(timeout=30_000)
+    page.get_by_label(instrument.domains[index].items[0].text, exact=True).wait_for(timeout=30_000)
+
+
 def fill_in(page, instrument: model.Instrument) -> dict:
+    """Answer every question, area by area with "Next area", as a learner does."""
     expected = {}
-    for i, item in enumerate(instrument.items):
-        how, shown, saved = answer_for(instrument, item, i)
-        field = page.get_by_label(item.text, exact=True)
-        if how == "select":
-            field.select_option(label=shown)
-        else:
-            field.fill(shown)
-            field.press("Tab")  # text boxes send their value on blur or Enter
-        expected[item.id] = saved
+    order = {item.id: i for i, item in enumerate(instrument.items)}
+    go_to_area(page, instrument, 0)
+    for index, domain in enumerate(instrument.domains):
+        if index:
+            page.get_by_role("button", name="Next area").click()
+            page.get_by_role("heading", name=area_heading(instrument, index)).wait_for(timeout=30_000)
+        for item in domain.items:
+            how, shown, saved = answer_for(instrument, item, order[item.id])
+            field = page.get_by_label(item.text, exact=True)
+            if how == "select":
+                field.select_option(label=shown)
+            else:
+                field.fill(shown)
+                field.press("Tab")  # text boxes send their value on blur or Enter
+            expected[item.id] = saved
     return expected
 
 
@@ -89,7 +108,11 @@ def test_the_app_works_end_to_end_in_voila(page, server, learner, name):
     # a missing answer gets a message beside its field, not a traceback
     page.get_by_role("button", name="See my results").click()
     page.get_by_text("need attention").first.wait_for(timeout=30_000)
-    assert page.locator(".mk-problem").count() >= len([i for i in instrument.items if i.required])
+    # the notes show beside the fields of the area on screen; the others are named
+    first_area = instrument.domains[0]
+    assert page.locator(".mk-problem").count() >= len([i for i in first_area.items if i.required])
+    if len(instrument.domains) > 1:
+        assert f"Where: {first_area.title} (" in page.inner_text("body")
 
     if instrument.timepoints != ("current",):
         page.get_by_role("radio", name=instrument.timepoint_label(instrument.timepoints[0])).check()
@@ -206,6 +229,9 @@ def test_the_page_reads_cleanly(page, server, learner):
 
     instrument = model.load("career-conference")
     domain = next(d for d in instrument.domains if d.total is not None)
+    page.get_by_role("button", name="Next area").click()
+    page.get_by_role("heading", name=area_heading(instrument, instrument.domains.index(domain))).wait_for(
+        timeout=30_000)
     for item, value in zip(domain.items, ["50", "30", "10", "5", "10"], strict=True):
         box = page.get_by_label(item.text, exact=True)
         box.fill(value)
@@ -234,4 +260,59 @@ def test_lessons_to_revisit_are_visible_links(page, server, learner):
     assert first.evaluate("a => getComputedStyle(a).color") == "rgb(11, 87, 208)"
     header = page.locator(".mk-results table th").first.inner_text().strip()
     assert header == "Area"
+    assert page_errors(page) == []
+
+
+def test_one_area_at_a_time_built_as_the_learner_moves(page, server, learner):
+    """Only the first area's inputs exist when the page opens; "Next area" (by
+    keyboard) builds and shows the next; an answer saved for an area not built
+    yet appears when the learner gets there; "See my results" goes to an area
+    needing attention."""
+    instrument = model.load("competencies")
+    store = Store(learner)
+    store.delete("competencies", "pre")
+    store.delete("competencies", "post")
+    later = instrument.domains[5].items[1]
+    store.save("competencies", "pre", {"answers": {later.id: 6}, "participant": ""},
+               instrument_version=instrument.version)
+    open_app(page, server, "competencies")
+    first, second = instrument.domains[0], instrument.domains[1]
+    page.get_by_role("heading", name=area_heading(instrument, 0)).wait_for(timeout=30_000)
+    questions = page.locator(".mk-row select")
+    assert questions.count() == len(first.items)
+    assert page.get_by_label(second.items[0].text, exact=True).count() == 0
+    # the list of areas says how far each is answered
+    options = page.get_by_label("Go to area", exact=True).locator("option").all_inner_texts()
+    assert len(options) == len(instrument.domains)
+    assert options[5].replace("\xa0", " ").endswith("(1 of 4 answered)")
+
+    page.get_by_role("button", name="Next area").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=area_heading(instrument, 1)).wait_for(timeout=30_000)
+    page.get_by_label(second.items[0].text, exact=True).wait_for(timeout=30_000)
+    assert page.get_by_label(first.items[0].text, exact=True).count() == 0  # one area at a time
+    assert page.locator(".mk-row select").count() == len(second.items)
+    page.get_by_role("button", name="Previous area").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=area_heading(instrument, 0)).wait_for(timeout=30_000)
+    # "Previous area" is disabled on the first area: the keyboard focus moves to "Next area"
+    page.wait_for_function("() => document.activeElement?.innerText?.trim() === 'Next area'",
+                           timeout=10_000)
+
+    go_to_area(page, instrument, 5)
+    box = page.get_by_label(later.text, exact=True)
+    assert box.evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ") == \
+        instrument.scale.label(6)
+
+    # answer the first area only: "See my results" names the others and goes to the first of them
+    go_to_area(page, instrument, 0)
+    for item in first.items:
+        page.get_by_label(item.text, exact=True).select_option(label=instrument.scale.label(4))
+    page.get_by_role("button", name="See my results").click()
+    page.get_by_role("heading", name=area_heading(instrument, 1)).wait_for(timeout=30_000)
+    line = page.get_by_text("need attention").first.inner_text()
+    assert "Where: Aligning expectations (4)" in line and "Communication" not in line
+    assert page.locator(".mk-problem").count() == len(second.items)
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
     assert page_errors(page) == []

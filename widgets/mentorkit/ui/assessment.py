@@ -4,9 +4,13 @@
     show_self_assessment("competencies")
 
 The page is built from the instrument (``exercises/self-assessments/<id>.yaml``):
-a labelled input per item, grouped by domain, a timepoint choice when the
-instrument has more than one, answers saved in the learner's store as they go
-(key = timepoint, so the course map sees them), "See my results" (a chart drawn
+a labelled input per item, grouped by domain and shown one domain ("area") at
+a time (Previous / Next area and a list of areas with how far each is answered;
+an area's inputs are made when the learner first goes there, so the page
+appears quickly), a timepoint choice when the instrument has more than one,
+answers saved in the learner's store as they go (key = timepoint, so the
+course map sees them; the model, not the inputs, holds them), "See my
+results" (naming the areas whose answers need attention, or a chart drawn
 with matplotlib, imported only then), CSV and JSON downloads, and an upload box
 that restores a download. The instrument's ``results`` decides what results
 look like: ``radar`` (scores, pre/post overlay, lessons to revisit), ``profile``
@@ -133,6 +137,42 @@ class ItemField(Field):
             self.input.value = str(value)
 
 
+def _value_of(widget: widgets.HTML) -> str:
+    """The HTML of a text widget made by :mod:`appkit`, closing the widget (its
+    text goes into another one)."""
+    value = widget.value
+    for part in (widget.layout, widget.style, widget):
+        part.close()
+    return value
+
+
+def _share_alike(root: widgets.Widget, shared: Shared) -> None:
+    """Give every widget under ``root`` one layout and one style object per
+    distinct setting, closing the copies. Each layout and style is a model the
+    browser must create before it draws the page, and most of the page's
+    widgets (labels, boxes, help lines) have identical ones. Nothing in this
+    app changes a layout or style after building, so sharing is safe."""
+    import json
+
+    alike: dict[tuple[type, str], widgets.Widget] = {}
+    for kept in (shared.wide, shared.plain, shared.choice_style, shared.text_style, shared.html_style):
+        alike.setdefault((type(kept), json.dumps(kept.get_state(), sort_keys=True, default=str)), kept)
+    todo = [root]
+    while todo:
+        widget = todo.pop()
+        if isinstance(widget, widgets.Box):
+            todo.extend(widget.children)
+        for name in ("layout", "style"):
+            own = getattr(widget, name, None)
+            if not isinstance(own, widgets.Widget):
+                continue
+            key = (type(own), json.dumps(own.get_state(), sort_keys=True, default=str))
+            first = alike.setdefault(key, own)
+            if first is not own:
+                setattr(widget, name, first)
+                own.close()
+
+
 # -- the app ---------------------------------------------------------------------
 class SelfAssessmentApp(widgets.VBox):
     """A self-assessment page over one instrument and the learner's store."""
@@ -160,23 +200,39 @@ class SelfAssessmentApp(widgets.VBox):
                                          current))
             self.timepoint.input.observe(self._timepoint_changed, names="value")
 
-        shared = Shared()
-        self.fields: dict[str, ItemField] = {}
-        self.totals: dict[str, widgets.HTML] = {}
-        sections: list[widgets.Widget] = []
-        for domain in instrument.domains:
-            summary = (f'<p class="mk-help">{esc(domain.summary)}</p>'
-                       if domain.summary and instrument.results != "summary" else "")
-            sections.append(shared.html(f'<div class="mk-section"><h3>{esc(domain.title)}</h3></div>'
-                                        f"{summary}"))
-            for item in domain.items:
-                field = ItemField(instrument, item, shared)
-                field.input.observe(lambda change, item_id=item.id: self._changed(item_id), names="value")
-                self.fields[item.id] = field
-                sections.append(field)
-            if domain.total is not None:
-                self.totals[domain.id] = shared.html()
-                sections.append(self.totals[domain.id])
+        # One area at a time: the browser creates a view for every widget it is
+        # sent, and a whole instrument (some 170 views) made the page slow to
+        # appear. The first area is built now, the others when the learner
+        # moves to them; ``self.answers`` (the model) stays the source of truth,
+        # so answers to areas not built yet are kept, saved and checked.
+        self.shared = Shared()
+        self.fields: dict[str, ItemField] = {}  # the inputs of the areas built so far
+        self.totals: dict[str, widgets.HTML] = {}  # the total lines of the areas built so far
+        self.areas: dict[int, widgets.VBox] = {}  # area index -> its questions, once built
+        self._shown: dict[str, str] = {}  # the problems showing now (item id -> message)
+        self.area = 0
+        count = len(instrument.domains)
+        self.area_heading = widgets.HTML()
+        self.area_box = widgets.VBox(layout=self.shared.plain)
+        self.previous_button = widgets.Button(description="Previous area", icon="arrow-left",
+                                              tooltip="Go back to the previous area",
+                                              layout=widgets.Layout(width="auto"))
+        self.next_button = widgets.Button(description="Next area", icon="arrow-right",
+                                          tooltip="Go on to the next area",
+                                          layout=widgets.Layout(width="auto"))
+        self.previous_button.on_click(lambda _b: self._step(-1))
+        self.next_button.on_click(lambda _b: self._step(+1))
+        self.area_list = widgets.Dropdown(options=self._area_options(), value=0, description="Go to area",
+                                          style=self.shared.choice_style,
+                                          layout=widgets.Layout(width="auto", max_width="46em"))
+        self.area_list.observe(self._area_chosen, names="value")
+        nav = widgets.HBox([self.previous_button, self.next_button, self.area_list],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center",
+                                                 margin="0.3em 0 0.8em"))
+        nav.add_class("mk-area-nav")
+        sections: list[widgets.Widget] = [self.area_heading, self.area_box]
+        if count > 1:
+            sections.append(nav)
 
         self.status = StatusLine()
         self.results_button = widgets.Button(description="See my results", button_style="primary",
@@ -191,12 +247,17 @@ class SelfAssessmentApp(widgets.VBox):
                                 help="Choose a file you downloaded from this page earlier. Its answers "
                                      "replace the ones shown here; if the file cannot be used, nothing "
                                      "changes.")
-        top = [widgets.HTML(CSS + RESULTS_CSS), disclaimer(instrument.disclaimer), note(instrument.intro),
-               self.participant]
+        # the style sheet, the disclaimer and the introduction never change: one
+        # widget for the three (every widget is a view the browser must create)
+        intro = widgets.HTML(CSS + RESULTS_CSS + _value_of(disclaimer(instrument.disclaimer))
+                             + _value_of(note(instrument.intro)))
+        top = [intro, self.participant]
         if self.timepoint is not None:
             top.append(self.timepoint)
         self.children = [*top, *sections, self.status, self.results_button, self.problems_line,
                          self.output, heading("Keep a copy", 3), self.downloads, self.upload]
+        self.show_area(0)
+        _share_alike(self, self.shared)
         self._fill()
         if notes:
             self.status.warn(" ".join(notes))
@@ -223,7 +284,8 @@ class SelfAssessmentApp(widgets.VBox):
         return max(saved)[2] if saved else None
 
     def _fill(self) -> None:
-        """Show ``self.answers`` in the inputs (without saving them again)."""
+        """Show ``self.answers`` in the inputs built so far (without saving them
+        again); an area built later takes its answers from ``self.answers``."""
         self._filling = True
         try:
             for item_id, field in self.fields.items():
@@ -234,6 +296,98 @@ class SelfAssessmentApp(widgets.VBox):
             self._filling = False
         self._show_problems()
         self._show_downloads()
+
+    # -- areas, one at a time ---------------------------------------------------------
+    def _area_of(self, item_id: str) -> int:
+        domain_id = self.instrument.item(item_id).domain
+        return next(i for i, d in enumerate(self.instrument.domains) if d.id == domain_id)
+
+    def _build_area(self, index: int) -> widgets.VBox:
+        """The questions (and total line) of area ``index``, made once, showing
+        the model's answers and the problems known now."""
+        if index in self.areas:
+            return self.areas[index]
+        domain = self.instrument.domains[index]
+        parts: list[widgets.Widget] = []
+        self._filling = True
+        try:
+            for item in domain.items:
+                field = ItemField(self.instrument, item, self.shared)
+                field.show(self.answers.get(item.id))
+                field.input.observe(lambda change, item_id=item.id: self._changed(item_id), names="value")
+                field.say(self._shown.get(item.id, ""))
+                self.fields[item.id] = field
+                parts.append(field)
+        finally:
+            self._filling = False
+        if domain.total is not None:
+            self.totals[domain.id] = self.shared.html()
+            parts.append(self.totals[domain.id])
+        box = widgets.VBox(parts, layout=self.shared.plain)
+        self.areas[index] = box
+        if domain.total is not None:
+            self._show_totals()
+        return box
+
+    def show_area(self, index: int) -> None:
+        """Show area ``index`` (building it the first time) in place of the one shown."""
+        domains = self.instrument.domains
+        index = max(0, min(index, len(domains) - 1))
+        box = self._build_area(index)
+        self.area = index
+        domain = domains[index]
+        summary = (f'<p class="mk-help">{esc(domain.summary)}</p>'
+                   if domain.summary and self.instrument.results != "summary" else "")
+        where = f"Area {index + 1} of {len(domains)}: " if len(domains) > 1 else ""
+        self.area_heading.value = (f'<div class="mk-section" aria-live="polite"><h3>{esc(where)}'
+                                   f"{esc(domain.title)}</h3></div>{summary}")
+        self.area_box.children = [box]
+        self.previous_button.disabled = index == 0
+        self.next_button.disabled = index == len(domains) - 1
+        self._show_area_list()
+
+    def _step(self, by: int) -> None:
+        """Previous or Next area. The button pressed is disabled at either end;
+        the focus then goes to the other one, so a keyboard user keeps their place."""
+        self.show_area(self.area + by)
+        pressed, other = ((self.next_button, self.previous_button) if by > 0
+                          else (self.previous_button, self.next_button))
+        if pressed.disabled and not other.disabled:
+            other.focus()
+
+    def _area_options(self) -> list[tuple[str, int]]:
+        """One choice per area: its title and how far it is answered (and, after
+        "See my results", how many answers there need attention)."""
+        options = []
+        problems = self._shown
+        for i, domain in enumerate(self.instrument.domains):
+            done = sum(1 for item in domain.items if item.id in self.answers.values)
+            label = f"{i + 1}. {domain.title} ({done} of {len(domain.items)} answered"
+            flagged = sum(1 for item in domain.items if item.id in problems)
+            if flagged:
+                label += f", {flagged} to check"
+            options.append((label + ")", i))
+        return options
+
+    def _show_area_list(self) -> None:
+        options = self._area_options()
+        if list(self.area_list.options) != options:
+            self._filling = True
+            try:
+                self.area_list.options = options  # resets the choice: put it back
+            finally:
+                self._filling = False
+        if self.area_list.value != self.area:
+            self._filling = True
+            try:
+                self.area_list.value = self.area
+            finally:
+                self._filling = False
+
+    def _area_chosen(self, change) -> None:
+        if self._filling or change["new"] is None:
+            return
+        self.show_area(change["new"])
 
     # -- reacting to the learner -------------------------------------------------------
     def _changed(self, item_id: str) -> None:
@@ -294,16 +448,32 @@ class SelfAssessmentApp(widgets.VBox):
         problems = self.answers.problems(require_all=self.checked)
         shown = dict(problems)
         self.total_problems = self._total_problems(shown)
+        self._shown = shown
         self.participant.say(shown.get("participant", ""))
         for item_id, field in self.fields.items():
             field.say(shown.get(item_id, ""))
         if self.checked and problems:
-            count = _attention(len(problems))
-            self.problems_line.value = f'<div class="mk-status" role="alert">{count}</div>'
+            text = f"{_attention(len(problems))} {self._where(problems)}"
+            self.problems_line.value = f'<div class="mk-status" role="alert">{esc(text)}</div>'
         else:
             self.problems_line.value = ""
         self._show_totals()
+        self._show_area_list()
         return problems
+
+    def _where(self, problems: dict[str, str]) -> str:
+        """Which areas hold the problems, so a learner finds those not shown."""
+        counts: dict[int, int] = {}
+        participant = "participant" in problems
+        for item_id in problems:
+            if item_id != "participant":
+                area = self._area_of(item_id)
+                counts[area] = counts.get(area, 0) + 1
+        domains = self.instrument.domains
+        places = [f"{domains[i].title} ({n})" for i, n in sorted(counts.items())]
+        if participant:
+            places.insert(0, "Participant code")
+        return f"Where: {'; '.join(places)}." if places else ""
 
     def _show_totals(self) -> None:
         added = model.totals(self.answers)
@@ -375,8 +545,12 @@ class SelfAssessmentApp(widgets.VBox):
         """Check every answer; draw the results when none needs attention.
         True when results were drawn."""
         self.checked = True
-        if self._show_problems():
+        problems = self._show_problems()
+        if problems:
             self.output.value = ""
+            areas = sorted({self._area_of(k) for k in problems if k != "participant"})
+            if areas and self.area not in areas:
+                self.show_area(areas[0])  # the learner sees the first one needing attention
             return False
         kind = self.instrument.results
         draw = {"radar": self._radar, "profile": self._profile, "themes": self._themes,
