@@ -56,7 +56,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, read_yaml, upload_text
+from .content import ContentError, Problem, check_file, csv_records, read_yaml, upload_text
 from .course import LESSON_SLUGS, instruments_dir
 
 EXPORT_FORMAT = "mentorkit-self-assessment"
@@ -491,19 +491,9 @@ def _parse_json(text: str, filename: str, instrument: Instrument) -> tuple[list[
 
 
 def _parse_csv(text: str, filename: str, instrument: Instrument) -> tuple[list[Answers], str]:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(c.strip() for c in rows[0]) != CSV_COLUMNS:
-        raise ExportError(f"{filename} does not have the columns of a results file "
-                          f"({', '.join(CSV_COLUMNS)}).")
     found: dict[str, Answers] = {}
     participants = set()
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(CSV_COLUMNS):
-            raise ExportError(f"{filename}, line {line}: expected {len(CSV_COLUMNS)} columns, "
-                              f"found {len(row)}.")
-        record = dict(zip(CSV_COLUMNS, row, strict=True))
+    for line, record in csv_records(text, filename, CSV_COLUMNS, ExportError):
         if record["format"] != EXPORT_FORMAT:
             raise ExportError(f"{filename}, line {line}: not a mentorkit self-assessment result.")
         _check_header(_int_or_text(record["format_version"]), record["instrument"],

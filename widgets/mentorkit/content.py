@@ -253,3 +253,22 @@ def upload_text(content: bytes | str, filename: str, error: type[Exception],
         return text, "csv"
     raise error(f"{filename} is neither a CSV nor a JSON {what} file. Upload the file this "
                 "page gave you, unchanged.")
+
+
+def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[Exception],
+                what: str = "results"):
+    """Yield ``(line number, record)`` for each non-blank row of an exported CSV
+    whose header is exactly ``columns``; ``error`` with a message naming the file
+    and line for a wrong header or a row of the wrong length."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(c.strip() for c in rows[0]) != columns:
+        raise error(f"{filename} does not have the columns of a {what} file ({', '.join(columns)}).")
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise error(f"{filename}, line {line}: expected {len(columns)} columns, found {len(row)}.")
+        yield line, dict(zip(columns, row, strict=True))

@@ -58,7 +58,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, read_yaml, upload_text
+from .content import ContentError, Problem, check_file, csv_records, read_yaml, upload_text
 from .course import instruments_dir
 
 HELP = ("work", "career", "personal")
@@ -768,18 +768,8 @@ BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 
 
 def _parse_csv(text: str, filename: str) -> Network:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(c.strip() for c in rows[0]) != CSV_COLUMNS:
-        raise ExportError(f"{filename} does not have the columns of a network file "
-                          f"({', '.join(CSV_COLUMNS)}).")
     people, goals = [], set()
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(CSV_COLUMNS):
-            raise ExportError(f"{filename}, line {line}: expected {len(CSV_COLUMNS)} columns, "
-                              f"found {len(row)}.")
-        record = dict(zip(CSV_COLUMNS, row, strict=True))
+    for line, record in csv_records(text, filename, CSV_COLUMNS, ExportError, what="network"):
         if record["format"] != EXPORT_FORMAT:
             raise _foreign(record["format"], f"{filename}, line {line}")
         _check_version(_int_or_text(record["format_version"]), f"{filename}, line {line}")
