@@ -26,6 +26,8 @@ def open_player(page, server):
     start_over = page.get_by_role("button", name="Start over")
     if start_over.is_visible():
         start_over.click()
+        # the first scene has no Go back: wait for the re-render, not just for choices
+        page.get_by_role("button", name="Go back").wait_for(state="hidden", timeout=30_000)
     page.wait_for_selector(".mk-choice", timeout=30_000)
 
 
@@ -89,7 +91,7 @@ def test_the_ending_is_accessible_and_its_links_look_like_links(page, server):
     """Play to an ending: the summary (with its lesson links) comes before the
     buttons, Start over has the focus, and axe finds nothing serious."""
     open_player(page, server)
-    assert not page.get_by_role("button", name="Go back").is_visible()  # hidden at the start
+    page.get_by_role("button", name="Go back").wait_for(state="hidden", timeout=30_000)  # hidden at the start
     for _ in range(12):
         page.locator(".mk-choice:visible").first.click()
         page.get_by_role("button", name="Continue").click()
