@@ -56,7 +56,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, csv_records, read_yaml, upload_text
+from .content import Problem, csv_records, load_checked, upload_text
 from .course import LESSON_SLUGS, instruments_dir
 
 EXPORT_FORMAT = "mentorkit-self-assessment"
@@ -663,14 +663,7 @@ def path_for(instrument_id: str) -> Path:
 
 def load(instrument_id: str) -> Instrument:
     """The instrument ``exercises/self-assessments/<id>.yaml``; ContentError if invalid."""
-    path = path_for(instrument_id)
-    if not path.exists():
-        raise ContentError([Problem(str(path), "file", "does not exist")])
-    problems = check_file(path)
-    if problems:
-        raise ContentError(problems)
-    data, _ = read_yaml(path)
-    return from_data(data)
+    return from_data(load_checked(path_for(instrument_id)))
 
 
 # -- printable summary (career conference preparation) ------------------------------

@@ -272,3 +272,16 @@ def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[
         if len(row) != len(columns):
             raise error(f"{filename}, line {line}: expected {len(columns)} columns, found {len(row)}.")
         yield line, dict(zip(columns, row, strict=True))
+
+
+def load_checked(path: Path) -> Any:
+    """The data of a content file that passes every check; ContentError listing
+    the problems (or that the file is missing) otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise ContentError([Problem(str(path), "file", "does not exist")])
+    problems = check_file(path)
+    if problems:
+        raise ContentError(problems)
+    data, _ = read_yaml(path)
+    return data

@@ -58,7 +58,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, csv_records, read_yaml, upload_text
+from .content import Problem, csv_records, load_checked, upload_text
 from .course import instruments_dir
 
 HELP = ("work", "career", "personal")
@@ -817,12 +817,5 @@ def example_path(network_id: str = EXAMPLE) -> Path:
 
 def load_example(network_id: str = EXAMPLE) -> Network:
     """The example network ``exercises/self-assessments/<id>.yaml``; ContentError if invalid."""
-    path = example_path(network_id)
-    if not path.exists():
-        raise ContentError([Problem(str(path), "file", "does not exist")])
-    problems = check_file(path)
-    if problems:
-        raise ContentError(problems)
-    data, _ = read_yaml(path)
-    net, _ = Network.from_data(data)
+    net, _ = Network.from_data(load_checked(example_path(network_id)))
     return net

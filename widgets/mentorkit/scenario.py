@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, check_file, read_yaml
+from .content import ContentError, Problem, load_checked
 from .course import LESSON_SLUGS, scenarios_dir
 
 RATING_LABELS = {
@@ -196,11 +196,7 @@ def load(path_or_id: str | Path) -> Scenario:
         if not path.exists():
             known = ", ".join(s for s in available()) or "none found"
             raise ContentError([Problem(str(path), "file", f"no such scenario (available: {known})")])
-    problems = check_file(path)
-    if problems:
-        raise ContentError(problems)
-    data, _ = read_yaml(path)
-    return from_data(data)
+    return from_data(load_checked(path))
 
 
 def for_lesson(slug: str) -> list[Scenario]:
