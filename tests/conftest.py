@@ -99,3 +99,21 @@ def page(browser):
     new_page.on("pageerror", lambda exc: new_page.console_errors.append(str(exc)))
     yield new_page
     context.close()
+
+
+# -- a Voila server for a module's browser tests ---------------------------------------
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory):
+    """The learner's store (MENTORKIT_HOME) behind ``server``; a module that needs
+    a store with something in it overrides this fixture."""
+    return tmp_path_factory.mktemp("voila-learner")
+
+
+@pytest.fixture(scope="module")
+def server(learner):
+    """Voila serving the course, with ``learner``'s store, for one test module."""
+    from .servers import voila
+
+    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
+        running.start("/voila/")
+        yield running

@@ -11,23 +11,10 @@ from mentorkit.agreement import CONFIDENTIALITY
 from mentorkit.store import Store
 
 from .browser_checks import SERIOUS, RequestLog, axe_source, describe, page_errors
-from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "/voila/render/modules/02-setting-expectations.ipynb"
 FORM = ".mk-form"
-
-
-@pytest.fixture(scope="module")
-def learner(tmp_path_factory):
-    return tmp_path_factory.mktemp("voila-agreement")
-
-
-@pytest.fixture(scope="module")
-def server(learner):
-    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
-        running.start("/voila/")
-        yield running
 
 
 def open_builder(page, server):

@@ -12,22 +12,9 @@ from mentorkit import network
 from mentorkit.store import Store
 
 from .browser_checks import RequestLog, axe_violations, describe, page_errors
-from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "/voila/render/exercises/self-assessments/network-map.ipynb"
-
-
-@pytest.fixture(scope="module")
-def learner(tmp_path_factory):
-    return tmp_path_factory.mktemp("voila-network")
-
-
-@pytest.fixture(scope="module")
-def server(learner):
-    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
-        running.start("/voila/")
-        yield running
 
 
 def open_app(page, server):

@@ -6,7 +6,6 @@ import pytest
 from mentorkit.store import Store
 
 from .browser_checks import axe_violations, describe
-from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "/voila/render/modules/00-welcome.ipynb"
@@ -20,13 +19,6 @@ def learner(tmp_path_factory):
     store.save("scenarios", "first-meeting", {"steps": [["start", "a"]], "completions": []})
     store.save("lessons", "02-setting-expectations", {"done": True})
     return home
-
-
-@pytest.fixture(scope="module")
-def server(learner):
-    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
-        running.start("/voila/")
-        yield running
 
 
 def row(page, number):

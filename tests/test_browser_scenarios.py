@@ -4,18 +4,9 @@ a click shows feedback, and the keyboard alone reaches and picks a choice."""
 import pytest
 
 from .browser_checks import axe_violations, describe, page_errors
-from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "/voila/render/exercises/scenarios.ipynb"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("voila-learner")
-    with voila(env={"MENTORKIT_HOME": str(home)}) as running:
-        running.start("/voila/")
-        yield running
 
 
 def open_player(page, server):

@@ -15,22 +15,9 @@ from mentorkit import assessment as model
 from mentorkit.store import Store
 
 from .browser_checks import RequestLog, axe_violations, describe, page_errors
-from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 APPS = ["competencies", "practices", "impostor-feelings", "career-conference"]
-
-
-@pytest.fixture(scope="module")
-def learner(tmp_path_factory):
-    return tmp_path_factory.mktemp("voila-selfassess")
-
-
-@pytest.fixture(scope="module")
-def server(learner):
-    with voila(env={"MENTORKIT_HOME": str(learner)}) as running:
-        running.start("/voila/")
-        yield running
 
 
 def failed_responses(page) -> list[str]:
