@@ -33,8 +33,13 @@ figure { margin: 1em 0; } figcaption { font-size: 0.9em; color: #3d3d3d; }
 """
 
 
+def _missing(value) -> bool:
+    """None, or NaN (pandas turns a missing figure into NaN)."""
+    return value is None or value != value
+
+
 def _number(value, digits: int = 2, signed: bool = False) -> str:
-    if value is None or value != value:  # None or NaN
+    if _missing(value):
         return "–"
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
@@ -64,7 +69,7 @@ def change_chart(frame, title: str):
     fig, ax = _figure(7.5, 1.4 + 0.45 * max(1, len(shown)))
     rows = list(range(len(shown)))[::-1]
     for y, (_, row) in zip(rows, shown.iterrows(), strict=True):
-        if row["ci_low"] is not None and row["ci_low"] == row["ci_low"]:
+        if not _missing(row["ci_low"]):
             ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#333333", linewidth=2)
             for end in (row["ci_low"], row["ci_high"]):
                 ax.plot([end, end], [y - 0.15, y + 0.15], color="#333333", linewidth=2)
@@ -85,7 +90,7 @@ def change_chart(frame, title: str):
 def change_alt(frame) -> str:
     parts = [f"{row['title']}: {_number(row['mean_change'], signed=True)}"
              + (f" (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
-                if row["ci_low"] is not None and row["ci_low"] == row["ci_low"] else "")
+                if not _missing(row["ci_low"]) else "")
              for _, row in frame[frame["n"] > 0].iterrows()]
     return "Mean change per domain, after minus before. " + "; ".join(parts) + "."
 
@@ -112,7 +117,7 @@ def means_alt(frame, cohort: model.Cohort) -> str:
 
 
 def _round(value):
-    return None if value is None or value != value else round(float(value), 2)
+    return None if _missing(value) else round(float(value), 2)
 
 
 # -- the page ------------------------------------------------------------------------
@@ -154,7 +159,7 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
         else:
             rows = [[r["title"], r["n"], _number(r["mean_pre"]), _number(r["mean_post"]),
                      _number(r["mean_change"], signed=True),
-                     ("–" if r["ci_low"] is None or r["ci_low"] != r["ci_low"]
+                     ("–" if _missing(r["ci_low"])
                       else f"{_number(r['ci_low'], signed=True)} to {_number(r['ci_high'], signed=True)}"),
                      _number(r["d_z"])]
                     for _, r in frame.iterrows()]
