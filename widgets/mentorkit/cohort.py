@@ -370,17 +370,6 @@ def _betainc(a: float, b: float, x: float) -> float:
 
 
 # -- frames ------------------------------------------------------------------------------
-def scores_frame(cohort: Cohort):
-    """One row per participant, timepoint and domain: the domain score."""
-    import pandas as pd
-
-    rows = [(pid, timepoint, domain, score)
-            for pid, by_time in cohort.participants.items()
-            for timepoint, answers in by_time.items()
-            for domain, score in domain_scores(answers).items()]
-    return pd.DataFrame(rows, columns=["participant", "timepoint", "domain", "score"])
-
-
 def domain_table(cohort: Cohort):
     """Per domain: n paired, mean before and after, mean change, its 95% CI, d_z."""
     import pandas as pd
@@ -449,10 +438,3 @@ def free_text(cohort: Cohort):
             for pid, by_time in cohort.participants.items()
             for timepoint, answers in by_time.items() if item.id in answers.values]
     return pd.DataFrame(rows, columns=["participant", "timepoint", "item", "question", "answer"])
-
-
-def notes_frame(cohort: Cohort):
-    import pandas as pd
-
-    return pd.DataFrame([(n.file, n.outcome, n.why) for n in cohort.notes],
-                        columns=["file", "outcome", "why"])
