@@ -12,9 +12,7 @@ PORT   ?= 8888
 HUB    := deploy/jupyterhub
 PROXY  := $(HUB)/node_modules/.bin/configurable-http-proxy
 
-# As root, Jupyter refuses to start unless told it may; with no display there
-# is no browser to open, so print the address instead.
-ROOT_FLAG    := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# With no display there is no browser to open: print the address instead.
 BROWSER_FLAG := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser)
 
 .PHONY: start test bench install lint links clean-venv hub
@@ -40,8 +38,10 @@ $(PROXY): $(HUB)/package.json $(HUB)/package-lock.json
 	npm ci --prefix $(HUB) --no-audit --no-fund --loglevel=error
 	@touch $(PROXY)
 
+# One server for the whole repository: the course home opens as an app (Voila),
+# and JupyterLab is there for those who want the code (mentorkit/launch.py).
 start: $(STAMP)
-	$(BIN)/jupyter lab modules/00-welcome.ipynb --port=$(PORT) $(ROOT_FLAG) $(BROWSER_FLAG)
+	$(BIN)/python -m mentorkit.launch --port=$(PORT) $(BROWSER_FLAG)
 
 test: $(STAMP) $(PROXY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -35,7 +35,7 @@ def test_the_map_shows_the_learners_progress(page, server):
     lesson_link = row(page, "02").get_by_role("link", name="Setting expectations", exact=True)
     assignment = row(page, "02").get_by_role("link", name="Reflections and knowledge check")
     assert assignment.get_attribute("href").endswith(
-        "release/02-setting-expectations/02-setting-expectations.ipynb")
+        "exercises/assignments.ipynb?assignment=02-setting-expectations")
     assert lesson_link.get_attribute("href").endswith("02-setting-expectations.ipynb")
 
 

@@ -7,10 +7,12 @@ import pytest
 
 from mentorkit import scenario
 from mentorkit.course import LESSONS, SELF_ASSESSMENTS
+from mentorkit.pages import HEADER_TAG
 
 from .notebook_checks import ROOT
 from .servers import voila
 
+APP = "../exercises/assignments.ipynb"
 CORE = ["02-setting-expectations", "03-feedback", "04-implicit-bias", "05-sponsorship", "06-allyship"]
 WRITTEN = [lesson.slug for lesson in LESSONS[1:] if (ROOT / lesson.notebook).exists()]
 INTERACTIVE = re.compile(r"\b(show_scenario|choose_scenario|agreement_builder|letter_checker|"
@@ -23,8 +25,10 @@ REQUIRED_TOOLS = {
 
 
 def cells(slug):
+    """The lesson's own cells (the generated page header is checked in test_pages.py)."""
     nb = json.loads((ROOT / "modules" / f"{slug}.ipynb").read_text(encoding="utf-8"))
-    return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
+    return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]
+            if HEADER_TAG not in c.get("metadata", {}).get("tags", [])]
 
 
 def prose_words(slug):
@@ -67,8 +71,8 @@ def test_lesson_has_the_common_shape(slug):
     assert cited and max(cited) <= len(numbered), "every [n] cited has a reference"
     go_further = text.split("## Go further")[1].split("\n## ")[0]
     if (ROOT / "release" / slug / f"{slug}.ipynb").exists():  # named for learners, not by its slug
-        assert f"lesson {number} assignment](../release/{slug}/{slug}.ipynb)" in go_further, \
-            "names and links the lesson's assignment"
+        assert f"lesson {number} assignment]({APP}?assignment={slug})" in go_further, \
+            "names the lesson's assignment and opens it in the assignments app"
         assert f"**{slug}**" not in go_further, "a learner sees 'the lesson N assignment', not the slug"
     elif 1 <= number <= 10:
         assert f"**{slug}**" in go_further, "names the lesson's assignment"
@@ -140,13 +144,15 @@ ASSIGNED = [lesson.slug for lesson in LESSONS if 1 <= int(lesson.slug[:2]) <= 10
 
 @pytest.mark.parametrize("slug", ASSIGNED)
 def test_go_further_links_the_released_assignment(slug):
-    """Once release/NN-slug/NN-slug.ipynb exists, the lesson's Go further links it."""
+    """Once release/NN-slug/NN-slug.ipynb exists, the lesson's Go further opens it
+    in the assignments app, never the nbgrader notebook itself."""
     released = ROOT / "release" / slug / f"{slug}.ipynb"
     if not released.exists():
         pytest.skip(f"no released assignment for {slug} yet")
     go_further = section(slug, "Go further")
-    assert f"](../release/{slug}/{slug}.ipynb)" in go_further, \
-        f"{slug}: Go further should link its assignment, ../release/{slug}/{slug}.ipynb"
+    assert f"]({APP}?assignment={slug})" in go_further, \
+        f"{slug}: Go further should link its assignment, {APP}?assignment={slug}"
+    assert "../release/" not in go_further
 
 
 @pytest.fixture(scope="module")

@@ -245,3 +245,88 @@ def help_counts(counts) -> Said:
     if len(parts) > 1:
         parts[-1] = "and " + parts[-1]
     return Said((", " if len(parts) > 2 else " ").join(parts) + ".")
+
+
+# -- what the lessons show: readable tables and sentences, no code to follow ----------
+COLUMN_TITLES.update({
+    "gender": "Gender", "sponsorship": "Sponsorship",
+    "academic_success_pct": "Academically successful (%)",
+    "candidate": "Letters written for", "letters_with_doubt_raisers_pct":
+        "Letters with at least one doubt raiser (%)",
+    "evaluations": "Evaluations faced in a row",
+    "dr_a_still_advancing_pct": "Dr. A still advancing (%)",
+    "dr_b_still_advancing_pct": "Dr. B still advancing (%)",
+    "dr_b_relative_to_dr_a_pct": "Dr. B's chance as a share of Dr. A's (%)",
+})
+
+
+def lab_table(frame):
+    """A lab's table as the page shows it: readable column names, no row
+    numbers, and its note and source underneath as the caption."""
+    parts = [frame.attrs.get("note", ""), frame.attrs.get("source", "")]
+    caption = " ".join(p if p.endswith(".") else p + "." for p in parts if p)
+    if frame.attrs.get("source") and not frame.attrs.get("source", "").startswith("Illustrative"):
+        caption = caption.replace(frame.attrs["source"], "Source: " + frame.attrs["source"])
+    return friendly(frame, caption=caption)
+
+
+def patton_differences():
+    """Lesson 5's two comparisons, worked out from the four published figures:
+    the gap between men and women in each sponsorship group, then the gain with
+    sponsorship for each gender (percentage points)."""
+    import pandas as pd
+
+    frame = evidence.patton_sponsorship()
+    pct = {(r.gender, r.sponsorship): r.academic_success_pct for r in frame.itertuples()}
+    yes, no = "Reported sponsorship", "No sponsorship"
+    rows = [
+        ("Men minus women, among people who reported sponsorship", pct["Men", yes] - pct["Women", yes]),
+        ("Men minus women, among people who reported none", pct["Men", no] - pct["Women", no]),
+        ("With minus without sponsorship, for men", pct["Men", yes] - pct["Men", no]),
+        ("With minus without sponsorship, for women", pct["Women", yes] - pct["Women", no]),
+    ]
+    table = pd.DataFrame({"comparison": [r[0] for r in rows],
+                          "difference_points": [f"{r[1]:.1f}" for r in rows]})
+    table.columns = ["Comparison", "Difference (percentage points)"]
+    return friendly(table, caption="Worked out from the four figures in the chart (Patton et al. 2017).")
+
+
+def _example_people():
+    return network_table()
+
+
+def network_people():
+    """Lesson 8: the example network's people, one row each."""
+    return friendly(_example_people())
+
+
+def network_help_counts() -> Said:
+    """Lesson 8: how many people give each kind of help, as a sentence."""
+    return help_counts(_example_people()[["work", "career", "personal"]].sum())
+
+
+def network_outside():
+    """Lesson 8: the people outside the example mentee's organisation."""
+    people = _example_people()
+    return friendly(people[~people["inside"]][["name", "rank", "closeness", "setting"]])
+
+
+def network_starred():
+    """Lesson 8: the starred people, and whether they are inside or outside."""
+    people = _example_people()
+    return friendly(people[people["sponsor"]][["name", "rank", "inside", "knows"]])
+
+
+def network_theme_table():
+    """Lesson 8: the seven themes of the example network, what was counted and how each reads."""
+    return friendly(network_themes()[["theme", "counted", "reading"]])
+
+
+def network_rule(theme: str) -> Said:
+    """Lesson 8: the stated rule behind one theme of the example network."""
+    themes = network_themes()
+    match = themes[themes["theme"].str.lower() == theme.lower()]
+    if match.empty:
+        raise ValueError(f"there is no theme called {theme!r}; the themes are: "
+                         + ", ".join(themes["theme"]))
+    return say(match.iloc[0]["rule"])

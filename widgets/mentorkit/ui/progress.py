@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from .. import progress as model
 from ..course import LESSONS, course_root
+from ..pages import ASSIGNMENTS
 from ..store import Store, StoreError
 from . import grading
 from ._html import CSS, esc
@@ -58,6 +59,14 @@ def _href(path: str) -> str:
     return Path(os.path.relpath(course_root() / path, Path.cwd())).as_posix()
 
 
+def _item_href(item: model.Item) -> str:
+    """Where an item opens: an assignment in the assignments app (never the
+    nbgrader notebook itself), everything else as its own page."""
+    if item.kind == "assignment":
+        return f"{_href(ASSIGNMENTS)}?assignment={item.id}"
+    return _href(item.path)
+
+
 def _status(item: model.Item) -> str:
     css = {model.DONE: "mk-done", model.STARTED: "mk-started"}.get(item.status, "mk-not")
     detail = f" ({esc(item.detail)})" if item.detail and item.status != model.NOT_STARTED else ""
@@ -100,7 +109,7 @@ def map_html(progress: model.Progress) -> str:
             items = [i for i in progress.for_lesson(lesson.slug, kind)
                      if kind != "scenario" or i.lessons[0] == lesson.slug]
             cells.append("<ul>" + "".join(
-                f'<li><a href="{esc(_href(i.path))}">{esc(_label(i))}</a>: {_status(i)}</li>'
+                f'<li><a href="{esc(_item_href(i))}">{esc(_label(i))}</a>: {_status(i)}</li>'
                 for i in items) + "</ul>" if items else "")
         # data-label names a cell when a phone shows the row as lines, not columns
         rows.append("<tr>" + "".join(

@@ -1,0 +1,158 @@
+"""The learner's pages and the small header at the top of each.
+
+Every page a learner opens is a notebook shown as an app by Voila. Each one
+starts with a header cell: course home, previous and next page, and where the
+page sits in the course. The header is plain HTML in a Markdown cell, so it is
+drawn before the kernel has started, and it works in JupyterLab too.
+
+The headers are generated from the course's shape (``course.LESSONS`` and
+``course.SELF_ASSESSMENTS``), never written by hand: ``python -m
+mentorkit.pages`` rewrites them, and a test fails when a notebook's header
+differs from what this module would write.
+
+Addresses: a learner page is ``/voila/render/<path>``; links between pages
+are relative, so they resolve inside Voila (and inside JupyterLab, for the
+notebook view), whatever the server's base URL (a hub user's ``/user/<name>/``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .course import LESSONS, SELF_ASSESSMENTS, course_root
+
+HEADER_TAG = "mk-header"
+HOME = "modules/00-welcome.ipynb"
+SCENARIOS = "exercises/scenarios.ipynb"
+ASSIGNMENTS = "exercises/assignments.ipynb"
+VOILA_PREFIX = "voila/render/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One learner page: its notebook, its title, and its place in the course."""
+
+    path: str  # relative to the course root
+    title: str
+    where: str  # "Lesson 5 of 11", "Practice", ...
+    previous: str | None = None  # another page's path
+    next: str | None = None
+    related: tuple[str, ...] = ()  # lesson paths it belongs to (for apps)
+
+
+def _lesson_title(index: int) -> str:
+    lesson = LESSONS[index]
+    return lesson.title if index == 0 else f"{index}. {lesson.title}"
+
+
+def learner_pages() -> list[Page]:
+    """Every page a learner opens, in the order of the course."""
+    pages = []
+    last = len(LESSONS) - 1
+    for i, lesson in enumerate(LESSONS):
+        where = "Course home" if i == 0 else f"Lesson {i} of {last}"
+        pages.append(Page(
+            lesson.notebook, _lesson_title(i), where,
+            previous=LESSONS[i - 1].notebook if i > 0 else None,
+            next=LESSONS[i + 1].notebook if i < last else None,
+        ))
+    pages.append(Page(SCENARIOS, "Scenarios", "Practice: every scenario in the course"))
+    pages.append(Page(ASSIGNMENTS, "Assignments", "Assignments for lessons 1 to 10"))
+    for app in SELF_ASSESSMENTS:
+        pages.append(Page(app.notebook, app.title, "Self-assessment",
+                          related=tuple(f"modules/{slug}.ipynb" for slug in app.lessons)))
+    return pages
+
+
+def page_titles() -> dict[str, str]:
+    return {page.path: page.title for page in learner_pages()}
+
+
+def _rel(target: str, source: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def header_html(page: Page) -> str:
+    """The header of one page, as one line of HTML per link (Markdown keeps it)."""
+    titles = page_titles()
+    esc = html.escape
+    links = []
+    if page.path != HOME:
+        links.append(f'<a class="mk-home" href="{_rel(HOME, page.path)}">Course home</a>')
+    if page.previous:
+        links.append(f'<a rel="prev" href="{_rel(page.previous, page.path)}">'
+                     f"&larr; Previous: {esc(titles[page.previous])}</a>")
+    if page.next:
+        links.append(f'<a rel="next" href="{_rel(page.next, page.path)}">'
+                     f"Next: {esc(titles[page.next])} &rarr;</a>")
+    for lesson in page.related:
+        links.append(f'<a href="{_rel(lesson, page.path)}">Lesson: {esc(titles[lesson])}</a>')
+    if page.path != SCENARIOS and not page.path.startswith("exercises/"):
+        links.append(f'<a href="{_rel(SCENARIOS, page.path)}">Scenarios</a>')
+    if page.path != ASSIGNMENTS:
+        links.append(f'<a href="{_rel(ASSIGNMENTS, page.path)}">Assignments</a>')
+    where = f'<span class="mk-where" aria-current="page">{esc(page.where)}</span>'
+    items = "\n".join(f"<li>{link}</li>" for link in links)
+    return (f'<nav class="mk-header" aria-label="Course">\n<ul>\n{items}\n</ul>\n{where}\n</nav>')
+
+
+def header_cell(page: Page) -> dict:
+    return {
+        "cell_type": "markdown",
+        "metadata": {"tags": [HEADER_TAG]},
+        "source": header_html(page),
+    }
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def has_current_header(nb: dict, page: Page) -> bool:
+    cells = nb.get("cells", [])
+    return bool(cells) and HEADER_TAG in cells[0].get("metadata", {}).get("tags", []) \
+        and _source(cells[0]) == header_html(page)
+
+
+def write_header(path: Path, page: Page) -> bool:
+    """Put the page's header at the top of its notebook; True when it changed."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    if has_current_header(nb, page):
+        return False
+    cells = [c for c in nb["cells"] if HEADER_TAG not in c.get("metadata", {}).get("tags", [])]
+    cell = header_cell(page)
+    if nb.get("nbformat_minor", 0) >= 5:  # nbformat 4.5 cells carry an id
+        cell = {"cell_type": "markdown", "id": f"{path.stem}-header", **cell}
+    cell["source"] = cell["source"].splitlines(keepends=True)
+    nb["cells"] = [cell, *cells]
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    tmp = path.with_suffix(".ipynb.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = course_root()
+    changed = 0
+    for page in learner_pages():
+        target = root / page.path
+        if not target.exists():
+            print(f"{page.path}: not found, no header written", file=sys.stderr)
+            continue
+        if write_header(target, page):
+            changed += 1
+            print(f"{page.path}: header written")
+    print(f"{changed} header(s) changed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
