@@ -28,6 +28,7 @@ from pathlib import Path
 from .course import LESSONS, SELF_ASSESSMENTS, course_root
 
 HEADER_TAG = "mk-header"
+FOOTER_TAG = "mk-footer"
 HOME = "modules/00-welcome.ipynb"
 SCENARIOS = "exercises/scenarios.ipynb"
 ASSIGNMENTS = "exercises/assignments.ipynb"
@@ -102,12 +103,22 @@ def header_html(page: Page) -> str:
     return (f'<nav class="mk-header" aria-label="Course">\n<ul>\n{items}\n</ul>\n{where}\n</nav>')
 
 
-def header_cell(page: Page) -> dict:
-    return {
-        "cell_type": "markdown",
-        "metadata": {"tags": [HEADER_TAG]},
-        "source": header_html(page),
-    }
+def footer_html(page: Page) -> str | None:
+    """The links at the foot of a lesson: where to go when you have read it."""
+    if not (page.previous or page.next):
+        return None
+    titles = page_titles()
+    links = []
+    if page.next:
+        links.append(f'<a rel="next" href="{_rel(page.next, page.path)}">'
+                     f"Next lesson: {html.escape(titles[page.next])} &rarr;</a>")
+    if page.previous:
+        links.append(f'<a rel="prev" href="{_rel(page.previous, page.path)}">'
+                     f"&larr; Previous: {html.escape(titles[page.previous])}</a>")
+    if page.path != HOME:
+        links.append(f'<a href="{_rel(HOME, page.path)}">Course home</a>')
+    items = "\n".join(f"<li>{link}</li>" for link in links)
+    return f'<nav class="mk-header mk-footer" aria-label="Next and previous">\n<ul>\n{items}\n</ul>\n</nav>'
 
 
 def _source(cell: dict) -> str:
@@ -115,10 +126,20 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
+def _tags(cell: dict) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
 def has_current_header(nb: dict, page: Page) -> bool:
+    """The notebook starts with the page's header and, for a lesson, ends with its footer."""
     cells = nb.get("cells", [])
-    return bool(cells) and HEADER_TAG in cells[0].get("metadata", {}).get("tags", []) \
-        and _source(cells[0]) == header_html(page)
+    if not cells or HEADER_TAG not in _tags(cells[0]) or _source(cells[0]) != header_html(page):
+        return False
+    footer = footer_html(page)
+    footers = [c for c in cells if FOOTER_TAG in _tags(c)]
+    if footer is None:
+        return footers == []
+    return len(footers) == 1 and cells[-1] is footers[0] and _source(cells[-1]) == footer
 
 
 def write_header(path: Path, page: Page) -> bool:
@@ -126,12 +147,18 @@ def write_header(path: Path, page: Page) -> bool:
     nb = json.loads(path.read_text(encoding="utf-8"))
     if has_current_header(nb, page):
         return False
-    cells = [c for c in nb["cells"] if HEADER_TAG not in c.get("metadata", {}).get("tags", [])]
-    cell = header_cell(page)
-    if nb.get("nbformat_minor", 0) >= 5:  # nbformat 4.5 cells carry an id
-        cell = {"cell_type": "markdown", "id": f"{path.stem}-header", **cell}
-    cell["source"] = cell["source"].splitlines(keepends=True)
-    nb["cells"] = [cell, *cells]
+    cells = [c for c in nb["cells"] if not {HEADER_TAG, FOOTER_TAG} & set(_tags(c))]
+    new = [(HEADER_TAG, header_html(page)), (FOOTER_TAG, footer_html(page))]
+    made = {}
+    for tag, text in new:
+        if text is None:
+            continue
+        cell = {"cell_type": "markdown", "metadata": {"tags": [tag]},
+                "source": text.splitlines(keepends=True)}
+        if nb.get("nbformat_minor", 0) >= 5:  # nbformat 4.5 cells carry an id
+            cell = {"cell_type": "markdown", "id": f"{path.stem}-{tag[3:]}", **cell}
+        made[tag] = cell
+    nb["cells"] = [made[HEADER_TAG], *cells, *([made[FOOTER_TAG]] if FOOTER_TAG in made else [])]
     text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     tmp = path.with_suffix(".ipynb.tmp")
     tmp.write_text(text, encoding="utf-8")
