@@ -5,9 +5,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The learner's badge opens the course home as an app; the second opens JupyterLab.
 TARGETS = {
+    "binder-course": "voila/render/modules/00-welcome.ipynb",
     "binder-lab": "lab/tree/modules/00-welcome.ipynb",
-    "binder-voila": "voila/render/exercises/self-assessments/competencies.ipynb",
 }
 
 

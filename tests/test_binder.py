@@ -74,8 +74,17 @@ def test_binder_serves_the_course_home_and_a_voila_app(binder_env):
         ).group(1))
         # self-paced learners get nbgrader's Validate, not the instructor's tools
         disabled = config["disabledExtensions"]
-        assert "@jupyter/nbgrader:formgrader" in disabled
+        for tool in ("formgrader", "create-assignment", "course-list"):
+            assert f"@jupyter/nbgrader:{tool}" in disabled
         assert "@jupyter/nbgrader:validate-assignment" not in disabled
+        # the learner's JupyterLab defaults, as with make start: no news pop-up
+        status, body = lab.get("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert json.loads(body)["schema"]["properties"]["fetchNews"]["default"] == "false"
+        # the learner's badge: the course home as an app, with its header and no code
+        status, body = lab.get("/voila/render/modules/00-welcome.ipynb")
+        assert status == 200, lab.log_tail()
+        assert 'class="mk-header"' in body and "from mentorkit" not in body
+        assert '"fullMathjaxUrl": null' in body  # no MathJax from a CDN
         status, body = lab.get("/voila/render/exercises/self-assessments/competencies.ipynb")
         assert status == 200, lab.log_tail()
         assert "Mentoring competencies" in body

@@ -1,0 +1,232 @@
+"""How fast a learner's pages become usable, served as `make start` serves them
+(one Jupyter server, Voila as its extension), against an empty notebook served
+by the same server in the same run.
+
+    python benchmarks/pages.py [--repeats 3]
+
+Figures, each a median and a ratio to the empty notebook loaded cold:
+
+- every learner page (the course home, the lessons, the scenario player, the
+  self-assessments, the assignments page): seconds from navigation, in a fresh
+  browser context, until its first interactive widget (a button, a box, a
+  list) is on screen. Target: at most 1.3;
+- the next lesson: from a rendered lesson, a click on its *Next* link, until
+  the next lesson's first widget is on screen. Target: at most 0.5;
+- memory: what the server and one open page's kernel hold (resident set
+  size), the figures for `docs/deploy.md`'s capacity table. Target for one
+  participant (server plus one page): at most 400 MiB.
+
+``measure(name)`` is what ``benchmarks/run.py`` calls for its rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EMPTY = "empty"
+SLOWEST = "slowest learner page"
+NEXT = "next lesson"
+PAGE_TARGET, NEXT_TARGET, MEMORY_TARGET_MIB = 1.3, 0.5, 400
+
+WIDGET_READY = (
+    "() => [...document.querySelectorAll('.jupyter-widgets button, .jupyter-widgets input, "
+    ".jupyter-widgets select, .jupyter-widgets textarea')].some(e => e.offsetParent !== null)")
+EMPTY_READY = ("() => document.readyState === 'complete' && !document.querySelector('#loading') "
+               "&& document.querySelector('.jp-LabShell, #main') !== null")
+
+
+def _empty_notebook() -> str:
+    return json.dumps({"cells": [], "metadata": {"kernelspec": {"name": "python3",
+                       "display_name": "Python 3"}}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+class Bench:
+    """The learner's server over a scratch folder (an empty notebook beside links
+    to the course) and one headless Chromium."""
+
+    def __init__(self) -> None:
+        sys.path.insert(0, str(ROOT / "widgets"))
+        sys.path.insert(0, str(ROOT))
+        from playwright.sync_api import sync_playwright
+
+        from mentorkit import launch, pages
+        from tests.servers import Server, free_port
+
+        self.pages = [p.path for p in pages.learner_pages() if (ROOT / p.path).exists()]
+        self.lessons = [p.path for p in pages.learner_pages() if p.path.startswith("modules/")]
+        self.folder = Path(tempfile.mkdtemp(prefix="mentorkit-bench-pages-"))
+        (self.folder / "empty.ipynb").write_text(_empty_notebook(), encoding="utf-8")
+        for name in ("exercises", "modules", "release", "share"):
+            (self.folder / name).symlink_to(ROOT / name)
+        port, token = free_port(), secrets.token_hex(12)
+        env = {**launch.server_env(ROOT), "MENTORKIT_COURSE": str(ROOT),
+               "MENTORKIT_HOME": str(self.folder / "learner")}
+        argv = launch.server_argv(self.folder, port, token) + [
+            # pages left behind are culled quickly, so a long run does not slow itself
+            "--MappingKernelManager.cull_idle_timeout=10", "--MappingKernelManager.cull_interval=5"]
+        self.server = Server(argv, port, cwd=self.folder, env=env, token=token)
+        self.server.start("/api/status")
+        self.playwright = sync_playwright().start()
+        chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+        self.browser = self.playwright.chromium.launch(
+            executable_path=chromium, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+
+    def _open(self, path: str):
+        context = self.browser.new_context(viewport={"width": 1200, "height": 900})
+        return context, context.new_page()
+
+    def load(self, path: str) -> float:
+        """Seconds from navigation until ``path`` is usable (``EMPTY``: rendered)."""
+        target = "empty.ipynb" if path == EMPTY else path
+        context, page = self._open(target)
+        try:
+            start = time.perf_counter()
+            page.goto(self.server.url(f"/voila/render/{target}"), wait_until="commit", timeout=180_000)
+            page.wait_for_function(EMPTY_READY if path == EMPTY else WIDGET_READY, timeout=180_000,
+                                   polling=10)
+            return time.perf_counter() - start
+        finally:
+            context.close()
+
+    def next_lesson(self, path: str) -> float:
+        """Seconds from a click on lesson ``path``'s Next link until the next
+        lesson's first widget is on screen."""
+        context, page = self._open(path)
+        try:
+            page.goto(self.server.url(f"/voila/render/{path}"), wait_until="commit", timeout=180_000)
+            page.wait_for_function(WIDGET_READY, timeout=180_000, polling=10)
+            link = page.locator("nav.mk-header a[rel=next]").first
+            start = time.perf_counter()
+            link.click()
+            page.wait_for_url(lambda url: path not in url, timeout=180_000)
+            page.wait_for_function(WIDGET_READY, timeout=180_000, polling=10)
+            return time.perf_counter() - start
+        finally:
+            context.close()
+
+    def memory(self) -> dict[str, float]:
+        """MiB held by the server and by the kernel of one open lesson page."""
+        server_pid = self.server.proc.pid
+        tree = [server_pid]
+        for pid in list(tree):
+            tree += _children(pid)
+        before = set(tree)
+        context, page = self._open(self.lessons[5])
+        try:
+            page.goto(self.server.url(f"/voila/render/{self.lessons[5]}"), wait_until="commit",
+                      timeout=180_000)
+            page.wait_for_function(WIDGET_READY, timeout=180_000, polling=10)
+            time.sleep(1)
+            now = [server_pid]
+            for pid in list(now):
+                now += _children(pid)
+            kernel = max((_rss_mib(p) for p in now if p not in before), default=0.0)
+            return {"server": _rss_mib(server_pid), "kernel": kernel}
+        finally:
+            context.close()
+
+    def close(self) -> None:
+        self.browser.close()
+        self.playwright.stop()
+        self.server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_bench: Bench | None = None
+
+
+def _shared() -> Bench:
+    global _bench
+    if _bench is None:
+        _bench = Bench()
+        atexit.register(_bench.close)
+        _bench.load(EMPTY)  # warm the server, the kernel spec and the browser
+        for path in _bench.pages:
+            _bench.load(path)
+    return _bench
+
+
+def measure(name: str) -> float:
+    """Seconds: ``EMPTY``, a learner page's path, ``SLOWEST`` (the slowest
+    learner page, each loaded once) or ``NEXT`` (the slowest next-lesson click)."""
+    bench = _shared()
+    if name == SLOWEST:
+        return max(bench.load(path) for path in bench.pages)
+    if name == NEXT:
+        return max(bench.next_lesson(path) for path in bench.lessons[:-1])
+    return bench.load(name)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    bench = _shared()
+    empties, times = [], {path: [] for path in bench.pages}
+    nexts: dict[str, list[float]] = {path: [] for path in bench.lessons[:-1]}
+    for _ in range(args.repeats):
+        for path in times:
+            empties.append(bench.load(EMPTY))
+            times[path].append(bench.load(path))
+        for path in nexts:
+            nexts[path].append(bench.next_lesson(path))
+    base = statistics.median(empties)
+    print(f"{'page':46} {'median s':>9} {'ratio':>7} {'target':>7}")
+    print(f"{'empty notebook (cold)':46} {base:9.3f} {1:7.2f} {'-':>7}")
+    over = 0
+    for path, values in times.items():
+        ratio = statistics.median(values) / base
+        flag = " (over target)" if ratio > PAGE_TARGET else ""
+        over += bool(flag)
+        print(f"{path:46} {statistics.median(values):9.3f} {ratio:7.2f} {PAGE_TARGET:7.2f}{flag}")
+    print(f"\n{'next lesson, from':46} {'median s':>9} {'ratio':>7} {'target':>7}")
+    for path, values in nexts.items():
+        ratio = statistics.median(values) / base
+        flag = " (over target)" if ratio > NEXT_TARGET else ""
+        over += bool(flag)
+        print(f"{path:46} {statistics.median(values):9.3f} {ratio:7.2f} {NEXT_TARGET:7.2f}{flag}")
+    mem = bench.memory()
+    one = mem["server"] + mem["kernel"]
+    print(f"\nmemory: server {mem['server']:.0f} MiB; one open page's kernel {mem['kernel']:.0f} MiB; "
+          f"one participant (server + one page) {one:.0f} MiB (target {MEMORY_TARGET_MIB} MiB)"
+          f"{' (over target)' if one > MEMORY_TARGET_MIB else ''}")
+    print(f"\n{over} figure(s) over target" if over else "\nall figures within target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
