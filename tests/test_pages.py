@@ -148,6 +148,21 @@ def test_jupyterlab_is_set_up_for_learners(course):
     assert course.get("/formgrader")[0] == 404
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+def test_jupyterlab_opens_a_lesson_with_the_side_panels_closed_on_a_phone(browser, course):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(course.url("/lab/tree/modules/05-sponsorship.ipynb"), timeout=180_000)
+    page.locator(".jp-NotebookPanel:visible").first.wait_for(timeout=180_000)
+    page.locator(".jp-NotebookPanel:visible .jp-MarkdownOutput h1").first.wait_for(timeout=60_000)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "lab-phone.png"))
+    assert not page.locator("#jp-left-stack").is_visible(), "the file browser covers the lesson"
+    assert page.locator(".jp-NotebookPanel:visible").first.bounding_box()["width"] > 300
+    context.close()
+
+
 # -- the crawler -------------------------------------------------------------------------
 def _wait_rendered(page) -> None:
     """Voila has sent the page (it executes every cell first) and the widgets

@@ -17,6 +17,7 @@ see its README). Run ``python -m mentorkit.launch --help`` for the options.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -32,6 +33,37 @@ from .course import course_root
 from .pages import HOME, VOILA_PREFIX
 
 LEARNER_CONFIG = Path("share") / "jupyter" / "learner"
+
+# JupyterLab's first layout for a learner: the side panels closed, so that the
+# notebook has the screen (on a phone the file browser would take most of it).
+# It is only a start: a learner who opens a panel keeps it open next time.
+FIRST_WORKSPACE = {
+    "data": {"layout-restorer:data": {
+        "main": {"dock": {"type": "tab-area", "currentIndex": 0, "widgets": []}},
+        "left": {"collapsed": True, "visible": True,
+                 "widgets": ["filebrowser", "running-sessions", "@jupyterlab/toc:plugin"]},
+        "right": {"collapsed": True, "visible": True, "widgets": []},
+    }},
+    "metadata": {"id": "default"},
+}
+
+
+def workspaces_dir() -> Path:
+    """Where the learner's JupyterLab layout is kept: beside their course data."""
+    from .store import default_home
+
+    return default_home() / "jupyterlab-workspaces"
+
+
+def seed_workspace(directory: Path | None = None) -> bool:
+    """Give JupyterLab its first layout when the learner has none yet; True if written."""
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    manager = WorkspacesManager(str(directory or workspaces_dir()))
+    if manager.load("default").get("data"):
+        return False
+    manager.save("default", json.dumps(FIRST_WORKSPACE))
+    return True
 
 
 def addresses(port: int, token: str, host: str = "localhost") -> dict[str, str]:
@@ -72,6 +104,7 @@ def server_argv(root: Path, port: int, token: str) -> list[str]:
         # the server's routine log is for developers; warnings and errors still show
         "--ServerApp.log_level=WARN",
         f"--IdentityProvider.token={token}",
+        f"--LabApp.workspaces_dir={workspaces_dir()}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
@@ -117,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     root = course_root()
     token = os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+    seed_workspace()
     proc = subprocess.Popen(server_argv(root, args.port, token), cwd=root, env=server_env(root))
 
     def stop(signum, _frame):
