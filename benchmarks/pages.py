@@ -191,6 +191,12 @@ def measure(name: str) -> float:
     return bench.load(name)
 
 
+def memory() -> dict[str, float]:
+    """MiB: the server, one open page's kernel, and the two together (a participant)."""
+    mem = _shared().memory()
+    return {**mem, "participant": mem["server"] + mem["kernel"]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)

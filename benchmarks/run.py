@@ -16,6 +16,7 @@ from pathlib import Path
 
 import autograde  # benchmarks/autograde.py: nbgrader autograde against nbconvert --execute
 import cohort  # benchmarks/cohort.py: the cohort report on 2,000 participants against reading the files
+import pages  # benchmarks/pages.py: every learner page, as make start serves it, against an empty notebook
 import selfassess  # benchmarks/selfassess.py: the self-assessment apps against an empty notebook, in Voila
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,10 @@ ROWS = [
      autograde.BASELINE, autograde.BASELINE, 1, autograde.TARGET, False),
     ("self-assessment app to first input", selfassess.measure, selfassess.SLOWEST,
      "empty notebook in Voila", selfassess.EMPTY, 5, selfassess.TARGET, True),
+    ("learner page to first widget", pages.measure, pages.SLOWEST,
+     "empty notebook, make start", pages.EMPTY, 3, pages.PAGE_TARGET, True),
+    ("next lesson to first widget", pages.measure, pages.NEXT,
+     "empty notebook, make start", pages.EMPTY, 3, pages.NEXT_TARGET, True),
     ("cohort report, 2,000 participants", cohort.measure, cohort.SUBJECT,
      cohort.BASELINE, cohort.BASELINE, 1, None, True),
     ("make test (wall time)", run_time, ["make", "test"],
@@ -83,6 +88,12 @@ def main() -> int:
         shown_target = f"{target:.2f}" if target is not None else "-"
         print(f"{label:36} {base_label:24} {got:10.3f} {base:10.3f} {ratio:7.2f} {shown_target:>7}{flag}",
               flush=True)
+    mem = pages.memory()
+    flag = " (over target)" if mem["participant"] > pages.MEMORY_TARGET_MIB else ""
+    missed += bool(flag)
+    print(f"\nmemory (make start): server {mem['server']:.0f} MiB, one open page's kernel "
+          f"{mem['kernel']:.0f} MiB, one participant {mem['participant']:.0f} MiB "
+          f"(target {pages.MEMORY_TARGET_MIB} MiB){flag}", flush=True)
     print(f"\n{missed} figure(s) over target" if missed else "\nall figures within target")
     if not args.quick:
         # a cohort arriving at once on the course's JupyterHub: its own table
