@@ -16,7 +16,8 @@ from datetime import date, timedelta
 FREQUENCIES = ("Every week", "Every two weeks", "Every month", "Every two months")
 CHANNELS = ("In person", "Video call", "Phone", "Email", "Secure messaging")
 CONFIDENTIALITY = (
-    "What we discuss stays between us unless we both agree otherwise",
+    ("What we discuss stays between us, except safety, harassment and professional-conduct concerns"
+     " the mentor must report"),
     "What we discuss stays between us, except concerns about safety or professional conduct",
     "We will agree topic by topic what may be shared",
 )
