@@ -63,8 +63,12 @@ def test_names_split_on_lines_and_commas():
 
 
 def test_saved_data_round_trips_and_survives_damage():
-    charter = complete(ground_rules=["What is said in the group stays in the group"])
+    charter = complete(ground_rules=[GROUND_RULES[0]])
     assert Charter.from_data(charter.to_data()) == charter
+    # a charter saved with the rule's earlier wording opens with the wording that replaced it
+    earlier = Charter.from_data({**charter.to_data(),
+                                 "ground_rules": ["What is said in the group stays in the group"]})
+    assert earlier.rules() == [GROUND_RULES[0]] and "must report" in GROUND_RULES[0]
     damaged = Charter.from_data({"group": 7, "hours_per_month": "lots", "mentees": "A\nB",
                                  "ground_rules": ["Made up", 3]})
     assert damaged.group == "" and damaged.hours_per_month == 3 and damaged.mentees == "A\nB"

@@ -15,8 +15,16 @@ from dataclasses import asdict, dataclass, field, fields
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 CHANNELS = ("In person", "Video call", "Both, alternating")
+# A ground rule's earlier wording, and the wording that replaced it: a charter saved
+# with the old one opens with the new one ticked (no group can promise more).
+EARLIER_RULES = {
+    "What is said in the group stays in the group":
+        "What is said in the group stays in the group, except safety, harassment and "
+        "professional-conduct concerns that members must report",
+}
 GROUND_RULES = (
-    "What is said in the group stays in the group",
+    "What is said in the group stays in the group, except safety, harassment and "
+    "professional-conduct concerns that members must report",
     "Everyone gets airtime; the mentors keep an eye on the clock",
     "We come prepared and tell the group ahead if we cannot attend",
     "We give feedback on the work, not the person",
@@ -147,5 +155,5 @@ class Charter:
             value = data.get(item.name) if isinstance(data, dict) else None
             if isinstance(value, type(getattr(charter, item.name))):
                 setattr(charter, item.name, value)
-        charter.ground_rules = [r for r in charter.ground_rules if isinstance(r, str)]
+        charter.ground_rules = [EARLIER_RULES.get(r, r) for r in charter.ground_rules if isinstance(r, str)]
         return charter
