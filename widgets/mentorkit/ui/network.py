@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from .. import network as model
 from ..network import CLOSENESS, HELP, HELP_SHAPES, HELP_TITLES, RANKS, Network, Person
-from ..store import Store
+from ..store import Store, StoreError
 from . import grading
 from ._html import esc, markdown
 from .appkit import (
@@ -359,12 +359,26 @@ class NetworkMapApp(widgets.VBox):
         if not keep_undo:
             self._before_removal = None
             self.undo_button.layout.display = "none"
-        problem = self.saver.save(model.KEY, self.net.to_data())
+        problem, merged = self.saver.save_merged(model.KEY, self.net.to_data())
         if problem:
             self.status.warn(problem)
         else:
             self.saved = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self.status.say(f"{message} Saved at {datetime.now():%H:%M}.".strip())
+            said = f"{message} Saved at {datetime.now():%H:%M}.".strip()
+            if merged is not None:
+                # another window saved changes meanwhile: they are kept, and shown here
+                self.net, _ = Network.from_data(merged)
+                if self.current is not None and self.current >= len(self.net.people):
+                    self.current = len(self.net.people) - 1 if self.net.people else None
+                with self._quiet():
+                    self.goal.value = self.net.goal if isinstance(self.net.goal, str) else ""
+                    self._refresh_picker()
+                    self._load_person(show_problems=False)
+                said += " Changes made in another window were kept and are shown here too."
+            if self.saver.conflict:
+                self.status.warn(f"{said} {self.saver.conflict}")
+            else:
+                self.status.say(said)
         if self.results.value:
             self.results.value = ('<p class="mk-meta" role="status">Your map has changed: press '
                                   "<strong>Draw my map</strong> again to see it.</p>")
@@ -442,6 +456,14 @@ class NetworkMapApp(widgets.VBox):
             net = model.parse_export(content, filename)
         except model.ExportError as exc:
             raise Rejected(str(exc)) from None
+        kept = ""
+        if self.net.people or self.net.goal:
+            try:
+                copy = self.saver.backup(model.KEY)
+            except StoreError as exc:
+                raise Rejected(f"a copy of your saved map could not be kept ({exc}), so it was not "
+                               "replaced.") from None
+            kept = f" The map it replaced is kept in {copy}." if copy else ""
         self.net = net
         self.current = 0
         with self._quiet():
@@ -451,7 +473,7 @@ class NetworkMapApp(widgets.VBox):
         self._load_person(show_problems=True)
         self.results.value = ""
         self._changed(f"Restored {_count(len(net.people))} from {filename}.")
-        return f"Restored {_count(len(net.people))} from {filename}."
+        return f"Restored {_count(len(net.people))} from {filename}.{kept}"
 
 
 def _count(n: int) -> str:
