@@ -339,6 +339,9 @@ def upload_text(content: bytes | str, filename: str, error: type[Exception],
 
     Raises ``error`` with a message for the learner when the file is not text,
     is empty, or is neither kind (``what`` names the file in that message)."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise error(f"{filename} is {len(content):,} bytes; a file from this page is far smaller "
+                    f"(at most {MAX_UPLOAD_BYTES:,} are read). Upload the file this page gave you.")
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -361,10 +364,7 @@ def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[
     """Yield ``(line number, record)`` for each non-blank row of an exported CSV
     whose header is exactly ``columns``; ``error`` with a message naming the file
     and line for a wrong header or a row of the wrong length."""
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(text, filename, error)
     if not rows or tuple(c.strip() for c in rows[0]) != columns:
         raise error(f"{filename} does not have the columns of a {what} file ({', '.join(columns)}).")
     for line, row in enumerate(rows[1:], start=2):
@@ -372,7 +372,41 @@ def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[
             continue
         if len(row) != len(columns):
             raise error(f"{filename}, line {line}: expected {len(columns)} columns, found {len(row)}.")
-        yield line, dict(zip(columns, row, strict=True))
+        yield line, dict(zip(columns, (unguard_cell(cell) for cell in row), strict=True))
+
+
+def csv_rows(text: str, filename: str, error: type[Exception]) -> list[list[str]]:
+    """Every row of a CSV text; ``error`` naming the file and line when the
+    csv module cannot read it (a field over its size limit, a stray NUL)."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise error(f"{filename}, line {reader.line_num}: cannot be read as CSV ({exc}). Upload the "
+                    "file this page gave you, unchanged.") from None
+
+
+#: a spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will show as text: one that starts like a
+    formula gets a leading ``'`` (as does one that already starts with ``'``,
+    so that :func:`unguard_cell` gives back exactly what was typed)."""
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+def unguard_cell(cell: str) -> str:
+    """The value :func:`guard_cell` was given."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
+        return cell[1:]
+    return cell
 
 
 def load_checked(path: Path) -> Any:

@@ -270,7 +270,8 @@ class SelfAssessmentApp(widgets.VBox):
         if self.timepoint is not None:
             top.append(self.timepoint)
         self.children = [*top, *sections, self.status, self.results_button, self.problems_line,
-                         self.output, heading("Keep a copy", 3), self.downloads, self.upload, self.restore_box]
+                         self.output, heading("Keep a copy", 3), self.downloads, self.upload,
+                         self.restore_box]
         self.show_area(0)
         _share_alike(self, self.shared)
         self._fill()
