@@ -53,6 +53,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -166,13 +167,21 @@ class Instrument:
 
     @property
     def items(self) -> list[Item]:
-        return [item for domain in self.domains for item in domain.items]
+        return list(self._items_by_id.values())
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        found: dict[str, Item] = {}
+        for domain in self.domains:
+            for item in domain.items:
+                found.setdefault(item.id, item)
+        return found
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"{self.id} has no item {item_id!r}")
+        try:
+            return self._items_by_id[item_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"{self.id} has no item {item_id!r}") from None
 
     def domain(self, domain_id: str) -> Domain:
         for domain in self.domains:

@@ -406,14 +406,15 @@ def domain_table(cohort: Cohort):
     import pandas as pd
 
     paired = cohort.paired()
+    scores = {pid: (domain_scores(cohort.participants[pid][cohort.pre]),
+                    domain_scores(cohort.participants[pid][cohort.post])) for pid in paired}
     rows = []
     for domain in cohort.instrument.domains:
         if not any(item.type == "rating" for item in domain.items):
             continue
         pairs = []
         for pid in paired:
-            before = domain_scores(cohort.participants[pid][cohort.pre])[domain.id]
-            after = domain_scores(cohort.participants[pid][cohort.post])[domain.id]
+            before, after = scores[pid][0][domain.id], scores[pid][1][domain.id]
             if before is not None and after is not None:
                 pairs.append((before, after))
         change = paired_change(pairs)
