@@ -93,6 +93,9 @@ CSS = BASE_CSS + """
 .mk-results th, .mk-results td, .mk-results li, .mk-downloads { line-height: 1.4; }
 .mk-help { margin-bottom: 0.35em; }
 .mk-results a, .mk-downloads a, .mk-help a { color: #0b57d0; text-decoration: underline; }
+/* the page's own text (the notebook's Markdown): JupyterLab's ".jp-RenderedHTMLCommon a:link"
+   takes the underline away, and a link told apart by colour alone fails WCAG 1.4.1 */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 </style>
 """ + UPLOAD_CSS
 
