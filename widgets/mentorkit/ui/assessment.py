@@ -251,7 +251,7 @@ class SelfAssessmentApp(widgets.VBox):
         self._undo: dict[str, model.Answers | None] | None = None
         self.restore_question = widgets.HTML()
         self.replace_button = widgets.Button(description="Replace my saved answers",
-                                             button_style="warning", icon="upload",
+                                             button_style="primary", icon="upload",
                                              layout=widgets.Layout(width="auto"))
         self.keep_button = widgets.Button(description="Keep my saved answers", icon="times",
                                           layout=widgets.Layout(width="auto"))
@@ -550,6 +550,7 @@ class SelfAssessmentApp(widgets.VBox):
             raise Rejected(str(exc)) from None
         for answers in found:
             answers.participant = participant
+            self._reload(answers.timepoint)  # what is saved now (another tab may have added to it)
         replaced = [a.timepoint for a in found
                     if (old := self.results.get(a.timepoint)) is not None and old.answered()
                     and (old.values != a.values or old.participant != a.participant)]
@@ -567,6 +568,17 @@ class SelfAssessmentApp(widgets.VBox):
         self.restore_box.children = [self.restore_question,
                                      widgets.HBox([self.replace_button, self.keep_button])]
         return f"Nothing has changed yet: {filename} would replace your saved answers. Choose below."
+
+    def _reload(self, timepoint: str) -> None:
+        """Take up the answers saved for ``timepoint`` now, as this page's own."""
+        loaded = self.saver.load(timepoint)
+        if loaded.data is None:
+            return
+        current, _ = model.Answers.from_data(self.instrument, timepoint, loaded.data, loaded.saved)
+        self.results[timepoint] = current
+        if self.answers.timepoint == timepoint:
+            self.answers = current
+            self._fill()
 
     def replace(self) -> str:
         """The learner said yes: keep a copy of the answers saved, then restore."""
