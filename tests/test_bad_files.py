@@ -221,3 +221,15 @@ def test_an_agreement_with_odd_channels_is_read_not_crashed():
     agreement = Agreement.from_data({"channels": [{}], "minutes": True, "mentor": ["x"]})
     assert agreement.channels == [] and agreement.minutes == 45 and agreement.mentor == ""
     assert agreement.problems()["channels"] == "Choose at least one way of meeting."
+
+
+def test_an_upload_handler_that_fails_unexpectedly_still_answers_the_learner():
+    from mentorkit.ui.appkit import UploadBox
+
+    def broken(filename, content):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    box = UploadBox("Restore my answers from a file\u2026", broken)
+    assert box.receive("odd.json", b"{}") is False
+    message = html.unescape(box.message)
+    assert "Nothing was changed: odd.json could not be read (RecursionError)" in message
