@@ -151,3 +151,98 @@ def test_the_probe_inputs_fail_cleanly(tmp_path):
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_content_passes_within_the_limits(path):
     assert check_file(path) == []
+
+
+# -- the other readers at the course's edges: uploads and the store ------------------------------
+def _exports() -> dict[str, str]:
+    from mentorkit import assessment, network
+
+    instrument = assessment.load("competencies")
+    answers = instrument.new_answers("pre")
+    for item in instrument.items[:5]:
+        answers.set(item.id, 3)
+    net = network.load_example()
+    return {"answers.csv": assessment.export_csv(instrument, [answers], "A1"),
+            "answers.json": assessment.export_json(instrument, [answers], "A1"),
+            "network.csv": network.export_csv(net), "network.json": network.export_json(net)}
+
+
+EXPORTS = _exports()
+
+
+@FUZZ
+@given(st.sampled_from(sorted(EXPORTS)), edits)
+def test_mutated_exports_are_read_or_refused_with_a_message(name, changes):
+    """An upload is used, or refused with a message naming it: never another exception."""
+    from mentorkit import assessment, network
+
+    text = EXPORTS[name]
+    for where, op, token, length in changes:
+        at = int(where * len(text))
+        text = text[:at] + token + text[at:] if op == "insert" else text[:at] + text[at + length:]
+    try:
+        if name.startswith("network"):
+            network.parse_export(text.encode("utf-8", "surrogatepass"), name)
+        else:
+            assessment.parse_export(text.encode("utf-8", "surrogatepass"), name,
+                                    assessment.load("competencies"))
+    except (assessment.ExportError, network.ExportError) as exc:
+        assert name in str(exc)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=10)
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(["format", "format_version", "instrument", "instrument_version",
+                                        "key", "saved", "data"]), json_values),
+       st.booleans())
+def test_any_store_file_is_read_or_set_aside(fields, ours):
+    """Whatever JSON a store file holds, loading it gives a record or None with
+    a note; it never raises, and the apps' progress map lists the rest."""
+    import json
+
+    from mentorkit.store import FORMAT, Store
+
+    if ours:
+        fields = {"format": FORMAT, "format_version": 1, **fields}
+    home = Path(tempfile.mkdtemp(prefix="mentorkit-fuzz-store-"))
+    (home / "competencies").mkdir()
+    (home / "competencies" / "pre.json").write_text(json.dumps(fields))
+    store = Store(home)
+    record = store.load("competencies", "pre")
+    if record is None:
+        assert store.problems
+    else:
+        assert isinstance(record.data, dict) and isinstance(record.saved, str)
+        assert record.key == "pre"
+
+
+APP_RUNS = settings(FUZZ, max_examples=25, deadline=None)
+
+
+@APP_RUNS
+@given(st.dictionaries(st.sampled_from(["participant", "answers", "goal", "people"]),
+                       json_values | st.dictionaries(st.sampled_from(["comm-listen", "name", "help",
+                                                                      "closeness", "knows"]),
+                                                     json_values, max_size=3)
+                       | st.lists(st.dictionaries(st.sampled_from(["name", "help", "knows", "inside"]),
+                                                  json_values, max_size=4), max_size=3)))
+def test_the_apps_open_over_any_saved_data(data):
+    """A record whose data has unexpected types opens the apps, which show what
+    they can and say what they could not use: never a crash."""
+    from mentorkit import assessment, network
+    from mentorkit.store import Store
+    from mentorkit.ui.assessment import SelfAssessmentApp
+    from mentorkit.ui.network import NetworkMapApp
+
+    home = Path(tempfile.mkdtemp(prefix="mentorkit-fuzz-apps-"))
+    store = Store(home)
+    store.save("competencies", "pre", data)
+    store.save(network.INSTRUMENT, network.KEY, data)
+    app = SelfAssessmentApp(assessment.load("competencies"), store=Store(home))
+    app.show_results()
+    NetworkMapApp(store=Store(home))
