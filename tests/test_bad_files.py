@@ -84,6 +84,7 @@ def test_the_network_app_keeps_a_copy_of_the_map_a_restore_replaces(tmp_path):
     app.fields["name"].value = "DR"
     other = network.Network([network.Person("AB", ["work"], "close", "peer")], "a goal")
     assert app.upload.receive("other.json", network.export_json(other).encode())
+    app.replace_button.click()
     copies = list((tmp_path / network.INSTRUMENT / "backups").glob("*.json"))
     assert len(copies) == 1 and json.loads(copies[0].read_text())["data"]["people"][0]["name"] == "DR"
     assert str(copies[0]) in html.unescape(app.upload.message)

@@ -143,6 +143,8 @@ def test_download_and_upload(page, server, learner, tmp_path):
     example = tmp_path / "example.csv"
     example.write_text(network.export_csv(network.load_example()), encoding="utf-8")
     upload(page, example)
+    page.get_by_text("would replace your saved map").wait_for(timeout=30_000)  # asked first
+    page.get_by_role("button", name="Replace my saved map").click()
     page.get_by_text("Restored 10 people from example.csv").first.wait_for(timeout=30_000)
     wait_for_saved(learner, lambda p: len(p) == 10 and p[0]["name"] == "RB")
     assert page.get_by_label("Name or initials").input_value() == "RB"

@@ -119,12 +119,12 @@ def test_restore_asks_before_replacing_keeps_a_copy_and_undoes(tmp_path):
     copies = list((tmp_path / "competencies" / "backups").glob("pre-*.json"))
     assert len(copies) == 1
     assert json.loads(copies[0].read_text())["data"]["answers"] == saved
-    assert str(copies[0]) in text_of(app.restore_question)
+    assert str(copies[0]) in html.unescape(app.upload.message)
 
     app.undo_button.click()
     assert store.load("competencies", "pre").data["answers"] == saved
     assert app.answers.values == saved and reach(app, items[5]).input.value == 6
-    assert "undone" in text_of(app.restore_question)
+    assert "undone" in html.unescape(app.upload.message)
 
 
 def test_restore_into_an_empty_page_needs_no_question_and_undo_empties_it(tmp_path):

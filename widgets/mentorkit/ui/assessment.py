@@ -621,11 +621,10 @@ class SelfAssessmentApp(widgets.VBox):
         self.participant.value = participant
         count = sum(a.answered() for a in found)
         labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in timepoints)
-        message = f"Restored {_answers(count)} ({labels}) from {filename}."
         kept = (f" The answers it replaced are kept in {', '.join(str(c) for c in copies)}."
                 if copies else "")
-        self.restore_question.value = f'<div class="mk-meta" role="status">{esc(message + kept)}</div>'
-        self.restore_box.children = [self.restore_question, self.undo_button]
+        message = f"Restored {_answers(count)} ({labels}) from {filename}.{kept}"
+        self.restore_box.children = [self.undo_button]
         self.upload.field.say(message, ok=True)
         if failures:
             self.status.warn(failures[0])
@@ -648,8 +647,7 @@ class SelfAssessmentApp(widgets.VBox):
                     failures.append(failure)
         self._show_restored(list(before))
         message = "The restore was undone: your earlier answers are back."
-        self.restore_question.value = f'<div class="mk-meta" role="status">{esc(message)}</div>'
-        self.restore_box.children = [self.restore_question]
+        self.restore_box.children = []
         self.upload.field.say(message, ok=True)
         if failures:
             self.status.warn(failures[0])

@@ -136,8 +136,23 @@ class NetworkMapApp(widgets.VBox):
         self.results.add_class("mk-results")
         self.downloads = DownloadLinks()
         self.upload = UploadBox("Restore my map from a file\u2026", self._upload, accept=".json,.csv",
-                                help="Choose a file you downloaded from this page earlier. It replaces "
-                                     "the people shown here; if the file cannot be used, nothing changes.")
+                                help="Choose a file you downloaded from this page earlier. Before it "
+                                     "replaces the map you have here, you are asked, and a copy of that "
+                                     "map is kept; if the file cannot be used, nothing changes.")
+        self._pending: tuple[str, Network] | None = None
+        self._before_restore: dict[str, Any] | None = None
+        self.restore_question = widgets.HTML()
+        self.replace_button = widgets.Button(description="Replace my saved map", button_style="primary",
+                                             icon="upload", layout=widgets.Layout(width="auto"))
+        self.keep_button = widgets.Button(description="Keep my saved map", icon="times",
+                                          layout=widgets.Layout(width="auto"))
+        self.undo_restore_button = widgets.Button(description="Undo the restore", icon="undo",
+                                                  tooltip="Put back the map saved before the restore",
+                                                  layout=widgets.Layout(width="auto"))
+        self.replace_button.on_click(lambda _b: self.replace())
+        self.keep_button.on_click(lambda _b: self.keep())
+        self.undo_restore_button.on_click(lambda _b: self.undo_restore())
+        self.restore_box = widgets.VBox()
 
         self.children = [
             widgets.HTML(CSS + NETWORK_CSS),
@@ -157,6 +172,7 @@ class NetworkMapApp(widgets.VBox):
             self.downloads,
             heading("Keep a copy, or bring one back", 3),
             self.upload,
+            self.restore_box,
         ]
         with self._quiet():
             self._refresh_picker()
@@ -452,11 +468,50 @@ class NetworkMapApp(widgets.VBox):
 
     # -- upload ----------------------------------------------------------------------
     def _upload(self, filename: str, content: bytes) -> str:
+        """A file from "Restore my map": used at once over an empty map; over a
+        saved one, the learner is asked first (:meth:`replace`)."""
         try:
             net = model.parse_export(content, filename)
         except model.ExportError as exc:
             raise Rejected(str(exc)) from None
+        loaded = self.saver.load(model.KEY)  # what is saved now (another tab may have changed it)
+        if loaded.data is not None and loaded.data != self.net.to_data():
+            self._show_net(Network.from_data(loaded.data)[0])
+        if not (self.net.people or self.net.goal) or self.net.to_data() == net.to_data():
+            return self._apply_restore(filename, net)
+        self._pending = (filename, net)
+        self.restore_question.value = (
+            f'<div class="mk-status" role="alert">{esc(filename)} holds a map of '
+            f"{_count(len(net.people))}. Restoring it replaces your saved map of "
+            f"{_count(len(self.net.people))}. A copy of it is kept, and you can undo. Replace it?</div>")
+        self.restore_box.children = [self.restore_question,
+                                     widgets.HBox([self.replace_button, self.keep_button])]
+        return f"Nothing has changed yet: {filename} would replace your saved map. Choose below."
+
+    def replace(self) -> str:
+        """The learner said yes: keep a copy of the saved map, then restore."""
+        if self._pending is None:
+            return ""
+        filename, net = self._pending
+        self._pending = None
+        try:
+            message = self._apply_restore(filename, net)
+        except Rejected as exc:
+            message = f"Nothing was changed: {exc}"
+            self.restore_box.children = []
+            self.upload.field.say(message)
+            return message
+        self.upload.field.say(message, ok=True)
+        return message
+
+    def keep(self) -> None:
+        self._pending = None
+        self.restore_box.children = []
+        self.upload.field.say("Nothing was changed: your saved map is as it was.", ok=True)
+
+    def _apply_restore(self, filename: str, net: Network) -> str:
         kept = ""
+        before = self.net.to_data()
         if self.net.people or self.net.goal:
             try:
                 copy = self.saver.backup(model.KEY)
@@ -464,16 +519,35 @@ class NetworkMapApp(widgets.VBox):
                 raise Rejected(f"a copy of your saved map could not be kept ({exc}), so it was not "
                                "replaced.") from None
             kept = f" The map it replaced is kept in {copy}." if copy else ""
+        self._show_net(net)
+        self.results.value = ""
+        self._changed(f"Restored {_count(len(net.people))} from {filename}.")
+        self._before_restore = before
+        message = f"Restored {_count(len(net.people))} from {filename}.{kept}"
+        self.restore_box.children = [self.undo_restore_button]
+        return message
+
+    def undo_restore(self) -> str:
+        """Put back the map a restore replaced."""
+        if self._before_restore is None:
+            return ""
+        before, self._before_restore = self._before_restore, None
+        self._show_net(Network.from_data(before)[0])
+        self.results.value = ""
+        self._changed("The restore was undone: your earlier map is back.")
+        message = "The restore was undone: your earlier map is back."
+        self.restore_box.children = []
+        self.upload.field.say(message, ok=True)
+        return message
+
+    def _show_net(self, net: Network) -> None:
         self.net = net
-        self.current = 0
+        self.current = 0 if net.people else None
         with self._quiet():
-            self.goal.value = net.goal
+            self.goal.value = net.goal if isinstance(net.goal, str) else ""
         self.goal.say("")
         self._refresh_picker()
         self._load_person(show_problems=True)
-        self.results.value = ""
-        self._changed(f"Restored {_count(len(net.people))} from {filename}.")
-        return f"Restored {_count(len(net.people))} from {filename}.{kept}"
 
 
 def _count(n: int) -> str:
