@@ -106,7 +106,7 @@ def test_restore_asks_before_replacing_keeps_a_copy_and_undoes(tmp_path):
     question = text_of(app.restore_question)
     assert "holds 1 answer" in question and "replaces the 32 answers" in question
     assert store.load("competencies", "pre").data["answers"] == saved  # nothing changed yet
-    assert app.replace_button in app.restore_box.children[1].children
+    assert app.replace_button in app.restore_box.children[2].children
 
     app.keep_button.click()  # "Keep my saved answers": still nothing changed
     assert store.load("competencies", "pre").data["answers"] == saved

@@ -24,6 +24,7 @@ only shows what it says.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -249,19 +250,9 @@ class SelfAssessmentApp(widgets.VBox):
                                      "of them is kept; if the file cannot be used, nothing changes.")
         self._pending: tuple[str, list[model.Answers], str] | None = None
         self._undo: dict[str, model.Answers | None] | None = None
-        self.restore_question = widgets.HTML()
-        self.replace_button = widgets.Button(description="Replace my saved answers",
-                                             button_style="primary", icon="upload",
-                                             layout=widgets.Layout(width="auto"))
-        self.keep_button = widgets.Button(description="Keep my saved answers", icon="times",
-                                          layout=widgets.Layout(width="auto"))
-        self.undo_button = widgets.Button(description="Undo the restore", icon="undo",
-                                          tooltip="Put back the answers saved before the restore",
-                                          layout=widgets.Layout(width="auto"))
-        self.replace_button.on_click(lambda _b: self.replace())
-        self.keep_button.on_click(lambda _b: self.keep())
-        self.undo_button.on_click(lambda _b: self.undo_restore())
-        self.restore_box = widgets.VBox()
+        # the question and its buttons go under the upload box, made on the first
+        # restore: no widget more for the browser to create before the page appears
+        self.restore_box = self.upload
         # the style sheet, the disclaimer and the introduction never change: one
         # widget for the three (every widget is a view the browser must create)
         intro = widgets.HTML(CSS + RESULTS_CSS + _value_of(disclaimer(instrument.disclaimer))
@@ -270,8 +261,7 @@ class SelfAssessmentApp(widgets.VBox):
         if self.timepoint is not None:
             top.append(self.timepoint)
         self.children = [*top, *sections, self.status, self.results_button, self.problems_line,
-                         self.output, heading("Keep a copy", 3), self.downloads, self.upload,
-                         self.restore_box]
+                         self.output, heading("Keep a copy", 3), self.downloads, self.upload]
         self.show_area(0)
         _share_alike(self, self.shared)
         self._fill()
@@ -565,9 +555,38 @@ class SelfAssessmentApp(widgets.VBox):
             f'<div class="mk-status" role="alert">{esc(filename)} holds {_answers(count)}. '
             f"Restoring it replaces the {_answers(saved)} saved here ({esc(labels)}). A copy of them "
             "is kept, and you can undo. Replace them?</div>")
-        self.restore_box.children = [self.restore_question,
-                                     widgets.HBox([self.replace_button, self.keep_button])]
+        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
         return f"Nothing has changed yet: {filename} would replace your saved answers. Choose below."
+
+    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
+        """Show ``parts`` (a question, buttons) under the upload box."""
+        self.upload.children = [self.upload.field, *parts]
+
+    @cached_property
+    def restore_question(self) -> widgets.HTML:
+        return widgets.HTML()
+
+    @cached_property
+    def replace_button(self) -> widgets.Button:
+        button = widgets.Button(description="Replace my saved answers", button_style="primary",
+                                icon="upload", layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.replace())
+        return button
+
+    @cached_property
+    def keep_button(self) -> widgets.Button:
+        button = widgets.Button(description="Keep my saved answers", icon="times",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.keep())
+        return button
+
+    @cached_property
+    def undo_button(self) -> widgets.Button:
+        button = widgets.Button(description="Undo the restore", icon="undo",
+                                tooltip="Put back the answers saved before the restore",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.undo_restore())
+        return button
 
     def _reload(self, timepoint: str) -> None:
         """Take up the answers saved for ``timepoint`` now, as this page's own."""
@@ -591,7 +610,7 @@ class SelfAssessmentApp(widgets.VBox):
     def keep(self) -> None:
         """The learner said no: nothing changes."""
         self._pending = None
-        self.restore_box.children = []
+        self._restore_extra([])
         self.upload.field.say("Nothing was changed: your saved answers are as they were.", ok=True)
 
     def _apply_restore(self, filename: str, found: list[model.Answers], participant: str) -> str:
@@ -604,7 +623,7 @@ class SelfAssessmentApp(widgets.VBox):
                     copies.append(copy)
                 before[answers.timepoint] = self.results.get(answers.timepoint)
         except StoreError as exc:
-            self.restore_box.children = []
+            self._restore_extra([])
             message = (f"Nothing was changed: a copy of your saved answers could not be kept ({exc}), "
                        "so they were not replaced.")
             self.upload.field.say(message)
@@ -624,7 +643,7 @@ class SelfAssessmentApp(widgets.VBox):
         kept = (f" The answers it replaced are kept in {', '.join(str(c) for c in copies)}."
                 if copies else "")
         message = f"Restored {_answers(count)} ({labels}) from {filename}.{kept}"
-        self.restore_box.children = [self.undo_button]
+        self._restore_extra([self.undo_button])
         self.upload.field.say(message, ok=True)
         if failures:
             self.status.warn(failures[0])
@@ -647,7 +666,7 @@ class SelfAssessmentApp(widgets.VBox):
                     failures.append(failure)
         self._show_restored(list(before))
         message = "The restore was undone: your earlier answers are back."
-        self.restore_box.children = []
+        self._restore_extra([])
         self.upload.field.say(message, ok=True)
         if failures:
             self.status.warn(failures[0])
