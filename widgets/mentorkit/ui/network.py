@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -141,18 +142,6 @@ class NetworkMapApp(widgets.VBox):
                                      "map is kept; if the file cannot be used, nothing changes.")
         self._pending: tuple[str, Network] | None = None
         self._before_restore: dict[str, Any] | None = None
-        self.restore_question = widgets.HTML()
-        self.replace_button = widgets.Button(description="Replace my saved map", button_style="primary",
-                                             icon="upload", layout=widgets.Layout(width="auto"))
-        self.keep_button = widgets.Button(description="Keep my saved map", icon="times",
-                                          layout=widgets.Layout(width="auto"))
-        self.undo_restore_button = widgets.Button(description="Undo the restore", icon="undo",
-                                                  tooltip="Put back the map saved before the restore",
-                                                  layout=widgets.Layout(width="auto"))
-        self.replace_button.on_click(lambda _b: self.replace())
-        self.keep_button.on_click(lambda _b: self.keep())
-        self.undo_restore_button.on_click(lambda _b: self.undo_restore())
-        self.restore_box = widgets.VBox()
 
         self.children = [
             widgets.HTML(CSS + NETWORK_CSS),
@@ -172,7 +161,6 @@ class NetworkMapApp(widgets.VBox):
             self.downloads,
             heading("Keep a copy, or bring one back", 3),
             self.upload,
-            self.restore_box,
         ]
         with self._quiet():
             self._refresh_picker()
@@ -484,9 +472,39 @@ class NetworkMapApp(widgets.VBox):
             f'<div class="mk-status" role="alert">{esc(filename)} holds a map of '
             f"{_count(len(net.people))}. Restoring it replaces your saved map of "
             f"{_count(len(self.net.people))}. A copy of it is kept, and you can undo. Replace it?</div>")
-        self.restore_box.children = [self.restore_question,
-                                     widgets.HBox([self.replace_button, self.keep_button])]
+        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
         return f"Nothing has changed yet: {filename} would replace your saved map. Choose below."
+
+    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
+        """Show ``parts`` (a question, buttons) under the upload box."""
+        self.upload.children = [self.upload.field, *parts]
+
+    # the question and its buttons are made on the first restore only
+    @cached_property
+    def restore_question(self) -> widgets.HTML:
+        return widgets.HTML()
+
+    @cached_property
+    def replace_button(self) -> widgets.Button:
+        button = widgets.Button(description="Replace my saved map", button_style="primary",
+                                icon="upload", layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.replace())
+        return button
+
+    @cached_property
+    def keep_button(self) -> widgets.Button:
+        button = widgets.Button(description="Keep my saved map", icon="times",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.keep())
+        return button
+
+    @cached_property
+    def undo_restore_button(self) -> widgets.Button:
+        button = widgets.Button(description="Undo the restore", icon="undo",
+                                tooltip="Put back the map saved before the restore",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.undo_restore())
+        return button
 
     def replace(self) -> str:
         """The learner said yes: keep a copy of the saved map, then restore."""
@@ -498,7 +516,7 @@ class NetworkMapApp(widgets.VBox):
             message = self._apply_restore(filename, net)
         except Rejected as exc:
             message = f"Nothing was changed: {exc}"
-            self.restore_box.children = []
+            self._restore_extra([])
             self.upload.field.say(message)
             return message
         self.upload.field.say(message, ok=True)
@@ -506,7 +524,7 @@ class NetworkMapApp(widgets.VBox):
 
     def keep(self) -> None:
         self._pending = None
-        self.restore_box.children = []
+        self._restore_extra([])
         self.upload.field.say("Nothing was changed: your saved map is as it was.", ok=True)
 
     def _apply_restore(self, filename: str, net: Network) -> str:
@@ -524,7 +542,7 @@ class NetworkMapApp(widgets.VBox):
         self._changed(f"Restored {_count(len(net.people))} from {filename}.")
         self._before_restore = before
         message = f"Restored {_count(len(net.people))} from {filename}.{kept}"
-        self.restore_box.children = [self.undo_restore_button]
+        self._restore_extra([self.undo_restore_button])
         return message
 
     def undo_restore(self) -> str:
@@ -536,7 +554,7 @@ class NetworkMapApp(widgets.VBox):
         self.results.value = ""
         self._changed("The restore was undone: your earlier map is back.")
         message = "The restore was undone: your earlier map is back."
-        self.restore_box.children = []
+        self._restore_extra([])
         self.upload.field.say(message, ok=True)
         return message
 
