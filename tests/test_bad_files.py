@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -97,6 +98,7 @@ def test_one_bad_file_is_listed_and_the_rest_are_used(tmp_path):
     folder = tmp_path / "exports"
     for name, content in BAD_UPLOADS.items():
         (folder / name).write_bytes(content)
+    os.mkfifo(folder / "pipe.json")  # reading it would wait forever: noted, never opened
     out = tmp_path / "report.html"
     run = subprocess.run([str(BIN / "mentorkit"), "report", str(folder), "--out", str(out), "--no-progress"],
                          capture_output=True, text=True, timeout=120)
@@ -107,7 +109,8 @@ def test_one_bad_file_is_listed_and_the_rest_are_used(tmp_path):
                    for line in run.stderr.splitlines()), name
     found = cohort.read_folder(folder, COMPETENCIES)
     assert len(found.paired()) == 2 and found.files_used == 2
-    assert {n.file for n in found.notes} == set(BAD_UPLOADS)
+    assert {n.file for n in found.notes} == {*BAD_UPLOADS, "pipe.json"}
+    assert "not a regular file" in next(n.why for n in found.notes if n.file == "pipe.json")
     assert all(n.why.startswith(n.file) for n in found.notes)
     page = out.read_text()
     assert "2 participant(s) in 2 usable file(s)" in page

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -141,11 +142,12 @@ class Cohort:
 
 # -- reading a folder -------------------------------------------------------------------
 def export_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (sorted), skipping hidden files and folders."""
+    """Every file under ``folder`` (sorted), skipping hidden files and folders.
+    A pipe or device is listed too (the reader notes it and never opens it)."""
     found = []
     for path in sorted(Path(folder).rglob("*")):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
             continue
         found.append(path)
     return found
@@ -255,7 +257,10 @@ def read_export(path: Path, name: str, instrument: Instrument) -> tuple[list[Ans
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise ExportError(f"{name} is not a .csv or .json file.")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportError(f"{name} is not a regular file (a pipe or a device), so it was not read.")
+        size = info.st_size
         if size > MAX_UPLOAD_BYTES:
             raise ExportError(f"{name} is {size:,} bytes; an export is far smaller (at most "
                               f"{MAX_UPLOAD_BYTES:,} are read).")
