@@ -147,3 +147,31 @@ def test_a_restore_that_changes_nothing_is_not_questioned(tmp_path):
     content = downloads(app)["competencies-results.json"]
     assert app.upload.receive("competencies-results.json", content)
     assert app.restore_box.children[-1] is app.undo_button  # applied at once
+
+
+# -- the document builders (agreement, charter) ------------------------------------------------
+def test_two_tabs_of_the_agreement_builder_keep_both_fields(mentorkit_home):
+    from mentorkit.ui.agreement import agreement_builder
+
+    first, second = agreement_builder(), agreement_builder()
+    first.fields["mentor"].value = "Dr. Lee"
+    second.fields["mentee"].value = "Sam"
+    first.fields["minutes"].value = 60
+    saved = Store(mentorkit_home).load("agreement", "current").data
+    assert (saved["mentor"], saved["mentee"], saved["minutes"]) == ("Dr. Lee", "Sam", 60)
+    assert second.fields["mentor"].value == "Dr. Lee"  # shown in the other tab after its save
+    assert first.fields["mentee"].value == "Sam"
+    assert "another window" in first.status.value
+
+
+def test_two_tabs_of_the_charter_builder_keep_both_fields(mentorkit_home):
+    from mentorkit.ui.charter import charter_builder
+
+    first, second = charter_builder(), charter_builder()
+    names = list(first.fields)
+    text_fields = [n for n in names if isinstance(first.fields[n].value, str)][:2]
+    first.fields[text_fields[0]].value = "from the first tab"
+    second.fields[text_fields[1]].value = "from the second tab"
+    saved = Store(mentorkit_home).load("charter", "current").data
+    assert saved[text_fields[0]] == "from the first tab"
+    assert saved[text_fields[1]] == "from the second tab"
