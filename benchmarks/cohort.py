@@ -5,6 +5,7 @@ files as JSON, measured side by side in one run.
 
     python benchmarks/cohort.py                  # 2,000 participants
     python benchmarks/cohort.py --participants 200
+    python benchmarks/cohort.py --participants 3600 --bad-share 0.1   # 4,000 files, 10% bad
 
 The report should take under 30 s on the course's reference machine (2 cores).
 `benchmarks/run.py` prints this as one row of `make bench`."""
@@ -27,14 +28,30 @@ TARGET_SECONDS = 30.0
 SUBJECT, BASELINE = "mentorkit report", "json.load of every file"
 
 
+BAD_FILES = (  # kinds of file a facilitator's folder collects besides good exports
+    ("empty.json", ""),
+    ("broken.json", '{"format": "mentorkit-self'),
+    ("notes.txt", "see you on Tuesday"),
+    ("wrong.csv", "name,score\nA,3\n"),
+    ("other.json", '{"format": "mentorkit-network", "format_version": 1, "people": []}'),
+)
+
+
 @cache
-def cohort_folder(participants: int = PARTICIPANTS) -> Path:
-    """A folder of exports written with the app's own export functions (seeded)."""
+def cohort_folder(participants: int = PARTICIPANTS, bad_share: float = 0.0) -> Path:
+    """A folder of exports written with the app's own export functions (seeded),
+    with ``bad_share`` of its files ones that cannot be used (each one noted in
+    the report, the case that once made the report's cost grow quadratically)."""
     from mentorkit import assessment
 
     instrument = assessment.load("competencies")
     folder = Path(tempfile.mkdtemp(prefix="mentorkit-cohort-bench-"))
     rng = random.Random(2026)
+    bad = round(participants * bad_share / (1 - bad_share)) if bad_share else 0
+    for number in range(1, bad + 1):
+        name, text = BAD_FILES[number % len(BAD_FILES)]
+        stem, suffix = name.split(".")
+        (folder / f"{stem}-{number:05d}.{suffix}").write_text(text, encoding="utf-8")
     for number in range(1, participants + 1):
         results = []
         base = rng.randint(2, 5)
@@ -76,11 +93,52 @@ def measure(which: str, participants: int = PARTICIPANTS) -> float:
     return report_seconds(folder) if which == SUBJECT else baseline_seconds(folder)
 
 
+# -- 4,000 files, one in ten unusable: the report against reading, and its growth --------
+#: files in the large folder (90% good exports, 10% that cannot be used)
+FILES, BAD_SHARE = 4000, 0.10
+BAD_SUBJECT, BAD_BASELINE = "mentorkit report, 4,000 files", "reading them (read_export)"
+#: the report may cost this many times reading the same files with its own reader (about
+#: 2.4 on the reference machine; it was some 50 when every note rewrote every file name,
+#: 107 s against 2.1 s)
+BAD_TARGET = 4.0
+GROWTH_SUBJECT, GROWTH_BASELINE = "report on 4,000 files", "report on 2,000 files"
+#: twice the files should take about twice as long: 2 is linear, 4 quadratic
+GROWTH_TARGET = 2.6
+
+
+def bad_folder(files: int = FILES) -> Path:
+    return cohort_folder(round(files * (1 - BAD_SHARE)), BAD_SHARE)
+
+
+def read_seconds(folder: Path) -> float:
+    """Only reading: every file through the report's own reader, in one process."""
+    code = ("import pathlib, sys\n"
+            "from mentorkit import assessment, cohort\n"
+            "instrument = assessment.load('competencies')\n"
+            "for p in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n"
+            "    try: cohort.read_export(p, p.name, instrument)\n"
+            "    except assessment.ExportError: pass\n")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(folder)], check=True)
+    return time.perf_counter() - start
+
+
+def measure_bad(which: str) -> float:
+    folder = bad_folder()
+    return report_seconds(folder) if which == BAD_SUBJECT else read_seconds(folder)
+
+
+def measure_growth(which: str) -> float:
+    return report_seconds(bad_folder(FILES if which == GROWTH_SUBJECT else FILES // 2))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=PARTICIPANTS)
+    parser.add_argument("--bad-share", type=float, default=0.0,
+                        help="share of files that cannot be used (e.g. 0.1)")
     args = parser.parse_args()
-    folder = cohort_folder(args.participants)
+    folder = cohort_folder(args.participants, args.bad_share)
     baseline_seconds(folder)  # warm the file cache
     got, base = report_seconds(folder), baseline_seconds(folder)
     verdict = "within" if got < TARGET_SECONDS else "OVER"

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import autograde  # benchmarks/autograde.py: nbgrader autograde against nbconvert --execute
-import cohort  # benchmarks/cohort.py: the cohort report on 2,000 participants against reading the files
+import cohort  # benchmarks/cohort.py: the cohort report against reading the files, and its growth
 import pages  # benchmarks/pages.py: every learner page, as make start serves it, against an empty notebook
 import selfassess  # benchmarks/selfassess.py: the self-assessment apps against an empty notebook, in Voila
 
@@ -64,6 +64,10 @@ ROWS = [
      "empty notebook, make start", pages.EMPTY, 3, pages.NEXT_TARGET, True),
     ("cohort report, 2,000 participants", cohort.measure, cohort.SUBJECT,
      cohort.BASELINE, cohort.BASELINE, 1, None, True),
+    ("cohort report, 4,000 files, 10% bad", cohort.measure_bad, cohort.BAD_SUBJECT,
+     cohort.BAD_BASELINE, cohort.BAD_BASELINE, 3, cohort.BAD_TARGET, True),
+    ("cohort report growth, 4,000/2,000", cohort.measure_growth, cohort.GROWTH_SUBJECT,
+     cohort.GROWTH_BASELINE, cohort.GROWTH_BASELINE, 3, cohort.GROWTH_TARGET, True),
     ("make test (wall time)", run_time, ["make", "test"],
      "pytest --collect-only", [PY, "-m", "pytest", "--collect-only", "-q"], 1, None, False),
 ]

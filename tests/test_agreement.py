@@ -197,7 +197,7 @@ def test_nothing_typed_is_lost_when_the_store_cannot_save(mentorkit_home, monkey
     def refuse(*args, **kwargs):
         raise StoreError("the disk is full")
 
-    monkeypatch.setattr(builder.store, "save", refuse)
+    monkeypatch.setattr(builder.store, "update", refuse)  # the builder saves through update (a merge)
     builder.fields["mentor"].value = "Dr. Lee"
     builder.fields["channels"].boxes["Email"].value = True
     assert "Not saved: the disk is full" in builder.status.value

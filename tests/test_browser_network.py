@@ -143,7 +143,20 @@ def test_download_and_upload(page, server, learner, tmp_path):
     example = tmp_path / "example.csv"
     example.write_text(network.export_csv(network.load_example()), encoding="utf-8")
     upload(page, example)
+    page.get_by_text("would replace your saved map").wait_for(timeout=30_000)  # asked first
+    page.get_by_role("button", name="Replace my saved map").click()
     page.get_by_text("Restored 10 people from example.csv").first.wait_for(timeout=30_000)
     wait_for_saved(learner, lambda p: len(p) == 10 and p[0]["name"] == "RB")
     assert page.get_by_label("Name or initials").input_value() == "RB"
+    page.get_by_text("The map it replaced is kept in").wait_for(timeout=30_000)  # a copy, not lost
     assert page_errors(page) == []
+    # every link on the page is underlined, not told apart by colour alone (axe: link-in-text-block)
+    page.get_by_role("button", name="Draw my map").click()
+    page.locator(".mk-results img").wait_for(timeout=60_000)
+    plain = page.evaluate("""() => [...document.querySelectorAll('a')]
+        .filter(a => a.offsetParent !== null)
+        .filter(a => !getComputedStyle(a).textDecorationLine.includes('underline'))
+        .map(a => a.outerHTML.slice(0, 160))""")
+    assert plain == []
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)

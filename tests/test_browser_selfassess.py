@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
 
@@ -302,4 +303,55 @@ def test_one_area_at_a_time_built_as_the_learner_moves(page, server, learner):
     assert page.locator(".mk-problem").count() == len(second.items)
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+    assert page_errors(page) == []
+
+
+def test_two_tabs_keep_every_answer_and_restore_asks_first(page, server, learner, tmp_path):
+    """Two tabs on one learner's store, answering in turn, lose nothing (each
+    tab had said "Saved automatically" while half the answers were lost); a
+    restore over saved answers asks, keeps a copy and can be undone."""
+    import shutil
+
+    shutil.rmtree(learner / "competencies", ignore_errors=True)
+    instrument = model.load("competencies")
+    second = page.context.new_page()
+    open_app(page, server, "competencies")
+    open_app(second, server, "competencies")
+    items = instrument.domains[0].items[:2] + instrument.domains[1].items[:2]
+    for number, item in enumerate(items):
+        tab = page if number % 2 == 0 else second
+        area = next(i for i, d in enumerate(instrument.domains) if d.id == item.domain)
+        go_to_area(tab, instrument, area)
+        tab.get_by_label(item.text, exact=True).select_option(label=instrument.scale.label(4))
+        # each answer reaches the store before the other tab answers (as a learner switching tabs)
+        wanted = {i.id: 4 for i in items[: number + 1]}
+        deadline = time.monotonic() + 30
+        while (record := Store(learner).load("competencies", "pre")) is None or \
+                set(record.data["answers"]) < set(wanted):
+            assert time.monotonic() < deadline, f"not saved: {record and record.data}"
+            time.sleep(0.2)
+    assert record.data["answers"] == {item.id: 4 for item in items}
+    second.get_by_text("Answers given in another window were kept").wait_for(timeout=30_000)
+    second.screenshot(path=str(tmp_path / "second-tab.png"), full_page=True)
+    second.close()
+
+    older = instrument.new_answers("pre")
+    older.set(items[0].id, 2)
+    path = tmp_path / "older.csv"
+    path.write_text(model.export_csv(instrument, [older]), encoding="utf-8")
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.get_by_role("button", name="Restore my answers from a file").click()
+    chooser.value.set_files(str(path))
+    page.get_by_text("Restoring it replaces the 4 answers saved here").wait_for(timeout=30_000)
+    assert Store(learner).load("competencies", "pre").data["answers"] == record.data["answers"]
+    page.screenshot(path=str(tmp_path / "restore-question.png"), full_page=True)
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+    page.get_by_role("button", name="Replace my saved answers").click()
+    page.get_by_role("button", name="Undo the restore").wait_for(timeout=30_000)
+    assert Store(learner).load("competencies", "pre").data["answers"] == {items[0].id: 2}
+    assert len(list((learner / "competencies" / "backups").glob("pre-*.json"))) == 1
+    page.get_by_role("button", name="Undo the restore").click()
+    page.get_by_text("The restore was undone").first.wait_for(timeout=30_000)
+    assert Store(learner).load("competencies", "pre").data["answers"] == record.data["answers"]
     assert page_errors(page) == []

@@ -162,10 +162,17 @@ def test_upload_restores_a_file_and_a_bad_one_changes_nothing(store):
 
     other = network.load_example()
     assert app.upload.receive("developmental-network.csv", network.export_csv(other).encode())
+    assert "would replace your saved map" in app.upload.message  # asked first: nothing changed yet
+    assert saved(store) == before and app.fields["name"].value == "Old"
+    app.replace_button.click()
     assert "Restored 10 people" in app.upload.message
     assert saved(store)["people"] == other.to_data()["people"]
     assert app.goal.value == other.goal and app.fields["name"].value == "RB"
     assert len(app.picker.options) == 10
+    copies = list((store.home / network.INSTRUMENT / "backups").glob("*.json"))
+    assert len(copies) == 1 and json.loads(copies[0].read_text())["data"] == before
+    app.undo_restore_button.click()  # and it can be undone
+    assert saved(store) == before and app.fields["name"].value == "Old"
 
 
 def test_a_store_that_cannot_be_written_is_reported_and_the_typing_kept(tmp_path):

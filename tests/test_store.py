@@ -162,3 +162,144 @@ def test_reader_never_sees_a_partial_file(tmp_path):
     assert store.problems == []
     assert len(seen) > 1  # the reader really did overlap with the writes
     assert store.load("competencies", "pre").data["i"] == 149
+
+
+# -- unexpected content, stray files, races, names, leftovers -------------------------------
+def write_record(folder, name, **fields):
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"format": FORMAT, "format_version": 1, "instrument": folder.name, "key": name,
+              "saved": "2026-01-01T00:00:00+00:00", "data": {"answers": {"q": 1}}, **fields}
+    (folder / f"{name}.json").write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize("fields", [{"saved": 5}, {"saved": None}, {"instrument_version": {"a": 1}},
+                                    {"instrument_version": True}, {"key": 7, "instrument": []}])
+def test_a_record_with_fields_of_odd_types_is_read_with_a_note(tmp_path, fields):
+    write_record(tmp_path / "competencies", "pre", **fields)
+    store = Store(tmp_path)
+    record = store.load("competencies", "pre")
+    assert record.data == {"answers": {"q": 1}}  # the answers are kept
+    assert isinstance(record.saved, str) and record.key == "pre" and record.instrument == "competencies"
+    assert record.instrument_version is None or isinstance(record.instrument_version, (int, str))
+    if "saved" in fields or "instrument_version" in fields:
+        assert store.problems and "pre.json" in store.problems[0]
+
+
+def test_a_saved_time_that_is_a_number_does_not_crash_the_app(tmp_path):
+    from mentorkit.ui.assessment import show_self_assessment
+
+    write_record(tmp_path / "competencies", "pre", saved=5, data={"answers": {"comm-listen": 4}})
+    app = show_self_assessment("competencies", store=Store(tmp_path))
+    assert app.answers.get("comm-listen") == 4
+    assert "time of saving" in app.status.value
+
+
+@pytest.mark.parametrize("stray", ["pre-Copy1.json", "Pre.json", "pre (1).json", "con.json"])
+def test_stray_files_are_left_alone_with_a_note(tmp_path, stray):
+    from mentorkit.progress import course_progress
+
+    store = Store(tmp_path)
+    store.save("competencies", "pre", {"answers": {"comm-listen": 2}})
+    (tmp_path / "competencies" / stray).write_text("{}")
+    assert [r.key for r in store.records("competencies")] == ["pre"]
+    assert any(stray in p and "left as it is" in p for p in store.problems)
+    assert (tmp_path / "competencies" / stray).read_text() == "{}"  # untouched
+    progress = course_progress(Store(tmp_path))  # the progress map lists, never crashes
+    assert any(stray in p for p in progress.problems)
+
+
+RACE = textwrap.dedent("""
+    import sys, time
+    from mentorkit.store import Store
+    home, start = sys.argv[1], float(sys.argv[2])
+    while time.time() < start:
+        pass
+    store = Store(home)
+    store.load("competencies", "pre")
+    print(repr(store.problems))
+""")
+
+
+def test_only_one_process_moves_a_corrupt_file_aside(tmp_path):
+    """Two processes loading one damaged file at once: one keeps it aside, the
+    other says so; neither fails (it raised FileNotFoundError in 93 of 200)."""
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    for round_ in range(12):
+        (folder / "pre.json").write_bytes(b"{damaged " + str(round_).encode())
+        start = time.time() + 0.5
+        runs = [subprocess.Popen([sys.executable, "-c", RACE, str(tmp_path), str(start)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+        outputs = [run.communicate(timeout=60) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        # one keeps it aside; the other says so, or (when it came later) finds no file
+        assert any("it was kept as" in out for out, _ in outputs), outputs
+        assert not (folder / "pre.json").exists()
+    kept = sorted(folder.glob("pre.corrupt-*.json"))
+    assert sorted(p.read_bytes() for p in kept) == sorted(b"{damaged " + str(r).encode() for r in range(12))
+
+
+def test_the_second_process_to_set_aside_moves_nothing(tmp_path):
+    """The race, step by step: B read the damaged file too, but A moved it first;
+    or A moved it and a fresh answer was saved before B got there."""
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    target = folder / "pre.json"
+    target.write_bytes(b"{damaged")
+    first, second = Store(tmp_path), Store(tmp_path)
+    assert first.load("competencies", "pre") is None
+    assert second._set_aside(target, b"{damaged") is None  # gone already: no FileNotFoundError
+    first.save("competencies", "pre", {"fresh": 1})
+    assert second._set_aside(target, b"{damaged") is None  # the fresh file is put back
+    assert Store(tmp_path).load("competencies", "pre").data == {"fresh": 1}
+    assert len(list(folder.glob("pre.corrupt-*.json"))) == 1
+
+
+@pytest.mark.parametrize("bad", ["pre\n", "con", "nul", "com1", "lpt9", "aux", "prn"])
+def test_trailing_newlines_and_device_names_are_refused(tmp_path, bad):
+    with pytest.raises(StoreError, match="not a valid name"):
+        Store(tmp_path).save("competencies", bad, {})
+    with pytest.raises(StoreError, match="not a valid name"):
+        Store(tmp_path).save(bad, "pre", {})
+
+
+def test_leftover_temporary_files_are_cleaned(tmp_path):
+    store = Store(tmp_path)
+    store.save("competencies", "pre", {"a": 1})
+    folder = tmp_path / "competencies"
+    old = folder / ".pre.json.abc123.tmp"
+    fresh = folder / ".pre.json.def456.tmp"
+    old.write_text("half a wri")
+    fresh.write_text("being written")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    assert Store(tmp_path).load("competencies", "pre").data == {"a": 1}
+    assert not old.exists() and fresh.exists()  # a recent one may belong to a write in progress
+
+
+def test_a_record_too_large_or_too_deep_is_set_aside(tmp_path):
+    from mentorkit import store as store_module
+
+    folder = tmp_path / "competencies"
+    folder.mkdir()
+    (folder / "pre.json").write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    (folder / "post.json").write_bytes(b" " * (store_module.MAX_RECORD_BYTES + 1))
+    store = Store(tmp_path)
+    assert store.load("competencies", "pre") is None and store.load("competencies", "post") is None
+    assert "nested too deeply" in store.problems[0] and "larger than" in store.problems[1]
+    assert len(list(folder.glob("*.corrupt-*.json"))) == 2
+
+
+def test_merge_keeps_both_sides():
+    from mentorkit.store import merge
+
+    base = {"answers": {"a": 1, "b": 2}, "participant": ""}
+    ours = {"answers": {"a": 1, "b": 3, "c": 4}, "participant": ""}
+    theirs = {"answers": {"b": 2, "d": 5}, "participant": "Z9"}
+    taken, conflicts = [], []
+    assert merge(base, ours, theirs, taken, conflicts) == {"answers": {"b": 3, "d": 5, "c": 4},
+                                                          "participant": "Z9"}
+    assert sorted(taken) == ["answers/a", "answers/d", "participant"] and conflicts == []
+    merge({"x": 1}, {"x": 2}, {"x": 3}, taken, conflicts)
+    assert conflicts == ["x"]

@@ -52,7 +52,7 @@ class Agreement:
             found["frequency"] = "Choose how often you will meet."
         if not 15 <= self.minutes <= 180:
             found["minutes"] = "A meeting should last between 15 and 180 minutes."
-        if not self.channels or not set(self.channels) <= set(CHANNELS):
+        if not self.channels or not all(isinstance(c, str) and c in CHANNELS for c in self.channels):
             found["channels"] = "Choose at least one way of meeting."
         if not 0 <= self.agenda_days <= 14:
             found["agenda_days"] = "The agenda lead time should be between 0 and 14 days."
@@ -134,6 +134,10 @@ class Agreement:
         agreement = cls()
         for key, value in values.items():
             expected = type(getattr(agreement, key))
+            if isinstance(value, bool) and expected is not bool:
+                continue  # true/false is not a number of minutes
+            if expected is list and isinstance(value, list):
+                value = [v for v in value if isinstance(v, str)]  # e.g. [{}] from a damaged file
             if key == "review" or isinstance(value, expected):
                 setattr(agreement, key, value)
         return agreement

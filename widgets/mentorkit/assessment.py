@@ -53,10 +53,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .content import Problem, csv_records, load_checked, upload_text
+from .content import Problem, csv_records, guard_cell, load_checked, upload_text
 from .course import LESSON_SLUGS, instruments_dir
 
 EXPORT_FORMAT = "mentorkit-self-assessment"
@@ -68,7 +69,13 @@ ITEM_TYPES = ("rating", "choice", "number", "text")
 
 
 class ExportError(ValueError):
-    """An uploaded file that cannot be used; the message is for the learner."""
+    """An uploaded file that cannot be used; the message is for the learner.
+    ``shared`` is the same message without personal details (a participant
+    code), for a report that is shared; None when the message has none."""
+
+    def __init__(self, message: str, shared: str | None = None):
+        super().__init__(message)
+        self.shared = shared
 
 
 # -- the instrument -------------------------------------------------------------
@@ -160,13 +167,21 @@ class Instrument:
 
     @property
     def items(self) -> list[Item]:
-        return [item for domain in self.domains for item in domain.items]
+        return list(self._items_by_id.values())
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        found: dict[str, Item] = {}
+        for domain in self.domains:
+            for item in domain.items:
+                found.setdefault(item.id, item)
+        return found
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"{self.id} has no item {item_id!r}")
+        try:
+            return self._items_by_id[item_id]
+        except (KeyError, TypeError):
+            raise KeyError(f"{self.id} has no item {item_id!r}") from None
 
     def domain(self, domain_id: str) -> Domain:
         for domain in self.domains:
@@ -449,9 +464,9 @@ def export_csv(instrument: Instrument, results: list[Answers], participant: str 
     for answers in results:
         for item in instrument.items:
             if item.id in answers.values:
-                writer.writerow([EXPORT_FORMAT, EXPORT_VERSION, instrument.id, instrument.version,
-                                 participant, answers.timepoint, item.domain, item.id,
-                                 answers.values[item.id]])
+                writer.writerow([guard_cell(cell) for cell in (
+                    EXPORT_FORMAT, EXPORT_VERSION, instrument.id, instrument.version, participant,
+                    answers.timepoint, item.domain, item.id, answers.values[item.id])])
     return buffer.getvalue()
 
 
@@ -470,6 +485,9 @@ def _parse_json(text: str, filename: str, instrument: Instrument) -> tuple[list[
     except ValueError as exc:
         raise ExportError(f"{filename} is not valid JSON (line {getattr(exc, 'lineno', '?')}). "
                           "Upload the file this page gave you, unchanged.") from None
+    except RecursionError:
+        raise ExportError(f"{filename} is nested far more deeply than a results file; upload the "
+                          "file this page gave you, unchanged.") from None
     if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
         raise ExportError(f"{filename} is not a mentorkit self-assessment results file.")
     _check_header(payload.get("format_version"), payload.get("instrument"),
@@ -505,14 +523,15 @@ def _parse_csv(text: str, filename: str, instrument: Instrument) -> tuple[list[A
         try:
             item = instrument.item(item_id)
         except KeyError:
-            raise ExportError(f"{filename}, line {line}: {item_id!r} is not a question of "
+            raise ExportError(f"{filename}, line {line}: {_short(item_id)} is not a question of "
                               f"{instrument.title}.") from None
         value = _int_or_text(record["value"]) if item.type in ("rating", "number") else record["value"]
         _put(answers, item_id, value, f"{filename}, line {line}")
     if not found:
         raise ExportError(f"{filename} holds no answers.")
     if len(participants) > 1:
-        raise ExportError(f"{filename} mixes participant codes ({', '.join(sorted(participants))}).")
+        raise ExportError(f"{filename} mixes participant codes ({', '.join(sorted(participants))}).",
+                          shared=f"{filename} mixes {len(participants)} participant codes.")
     participant = participants.pop()
     for answers in found.values():
         answers.participant = participant
@@ -522,10 +541,10 @@ def _parse_csv(text: str, filename: str, instrument: Instrument) -> tuple[list[A
 def _check_header(format_version: Any, instrument_id: Any, version: Any, filename: str,
                   instrument: Instrument) -> None:
     if format_version != EXPORT_VERSION:
-        raise ExportError(f"{filename} uses results format {format_version!r}; this page reads "
+        raise ExportError(f"{filename} uses results format {_short(format_version)}; this page reads "
                           f"format {EXPORT_VERSION}.")
     if instrument_id != instrument.id:
-        raise ExportError(f"{filename} holds results of {instrument_id!r}, not of "
+        raise ExportError(f"{filename} holds results of {_short(instrument_id)}, not of "
                           f"{instrument.title}. Upload it on its own page.")
     if version != instrument.version:
         raise ExportError(f"{filename} was made with version {version} of this questionnaire; this "
@@ -536,13 +555,14 @@ def _participant(value: Any, filename: str) -> str:
     if value in ("", None):
         return ""
     if not isinstance(value, str) or not PARTICIPANT.match(value):
-        raise ExportError(f"{filename}: the participant code {value!r} is not valid.")
+        raise ExportError(f"{filename}: the participant code {_short(value)} is not valid.",
+                          shared=f"{filename}: its participant code is not valid.")
     return value
 
 
 def _timepoint(value: Any, filename: str, instrument: Instrument) -> str:
     if value not in instrument.timepoints:
-        raise ExportError(f"{filename}: {value!r} is not a timepoint of {instrument.title} "
+        raise ExportError(f"{filename}: {_short(value)} is not a timepoint of {instrument.title} "
                           f"({', '.join(instrument.timepoints)}).")
     return value
 
@@ -552,10 +572,11 @@ def _put(answers: Answers, item_id: Any, value: Any, where: str) -> None:
     try:
         item = instrument.item(item_id)
     except KeyError:
-        raise ExportError(f"{where}: {item_id!r} is not a question of {instrument.title}.") from None
+        raise ExportError(f"{where}: {_short(item_id)} is not a question of {instrument.title}.") from None
     problem = value_problem(instrument, item, value)
     if problem:
-        raise ExportError(f"{where}: the answer to {item.id!r} ({value!r}) is not valid. {problem}")
+        raise ExportError(f"{where}: the answer to {item.id!r} ({_short(value)}) is not valid. {problem}",
+                          shared=f"{where}: the answer to {item.id!r} is not valid. {problem}")
     answers.values[item.id] = value
 
 
@@ -564,6 +585,15 @@ def _int_or_text(value: str) -> int | str:
         return int(value)
     except ValueError:
         return value
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a message quotes, never copies, an answer)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _ordered(instrument: Instrument, values: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 from pathlib import Path
 
@@ -13,15 +14,19 @@ def _validate(args: argparse.Namespace) -> int:
     from .content import check_file, content_files
     from .course import course_root
 
+    skipped: list[Path] = []
     if args.paths:
         files: list[Path] = []
         for raw in args.paths:
             path = Path(raw)
             if path.is_dir():
                 found = sorted(p for p in path.rglob("*.y*ml") if ".ipynb_checkpoints" not in p.parts)
-                files.extend(found)
-            elif path.is_file():
+                files.extend(p for p in found if _regular(p))
+                skipped.extend(p for p in found if not _regular(p))
+            elif _regular(path):
                 files.append(path)
+            elif path.exists():
+                skipped.append(path)
             else:
                 print(f"mentorkit validate: {raw}: no such file or folder", file=sys.stderr)
                 return EXIT_USAGE
@@ -31,6 +36,12 @@ def _validate(args: argparse.Namespace) -> int:
         if not files:
             print(f"mentorkit validate: no content files found under {root}", file=sys.stderr)
             return EXIT_USAGE
+    for path in skipped:
+        print(f"mentorkit validate: {path}: skipped, not a regular file (a pipe, device or folder)",
+              file=sys.stderr)
+    if not files and skipped:
+        print("mentorkit validate: no content files to check", file=sys.stderr)
+        return EXIT_USAGE
     problems = []
     for file in files:
         problems.extend(check_file(file))
@@ -43,6 +54,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(files)} file(s) valid", file=sys.stderr)
     return EXIT_OK
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (never a pipe, which would make a reader wait forever)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 class ProgressBar:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,7 @@ from .assessment import (
     domain_scores,
     parse_export,
 )
+from .content import MAX_UPLOAD_BYTES, csv_rows
 
 NOT_USED, PARTLY_USED, USED_WITH_NOTE = "not used", "partly used", "used, with a note"
 EXPORT_SUFFIXES = (".csv", ".json")
@@ -53,11 +55,16 @@ NEEDED_COLUMNS = ("format", "instrument", "instrument_version", "participant", "
 
 @dataclass(frozen=True)
 class FileNote:
-    """A file that was not used, or used only in part, and why."""
+    """A file that was not used, or used only in part, and why. ``why`` is for
+    the facilitator's terminal; ``shared`` (when given) is the same without
+    personal details, and ``other`` names the one other file ``why`` mentions,
+    so that a shared report can number both."""
 
     file: str
     outcome: str
     why: str
+    other: str = ""
+    shared: str = ""
 
 
 @dataclass
@@ -91,16 +98,30 @@ class Cohort:
     def file_label(self, name: str, named: bool = True) -> str:
         """The file's name, or (for a report to share) ``file 7 of 40 (.json)``:
         file names often carry the participant's name."""
-        if named or name not in self.files:
-            return name
-        suffix = Path(name).suffix or "no extension"
-        return f"file {self.files.index(name) + 1} of {len(self.files)} ({suffix})"
-
-    def note_text(self, text: str, named: bool = True) -> str:
-        """A note's reason, with file names replaced by numbers unless ``named``."""
         if named:
-            return text
-        for name in sorted(self.files, key=len, reverse=True):
+            return name
+        number = self._numbers().get(name)
+        suffix = Path(name).suffix or "no extension"
+        where = f"file {number} of {len(self.files)}" if number else "a file"
+        return f"{where} ({suffix})"
+
+    def _numbers(self) -> dict[str, int]:
+        cached = self.__dict__.get("_number_cache")
+        if cached is None or len(cached) != len(self.files):
+            cached = {name: i for i, name in enumerate(self.files, start=1)}
+            self.__dict__["_number_cache"] = cached
+        return cached
+
+    def note_text(self, note: FileNote | str, named: bool = True) -> str:
+        """A note's reason; unless ``named``, without personal details and with
+        the files it names (its own and at most one other) numbered. The cost
+        does not grow with the number of files."""
+        if isinstance(note, str):  # older callers passed the text alone
+            note = FileNote("", "", note)
+        if named:
+            return note.why
+        text = note.shared or note.why
+        for name in sorted({n for n in (note.file, note.other) if n}, key=len, reverse=True):
             text = text.replace(name, self.file_label(name, named=False))
         return text
 
@@ -121,11 +142,12 @@ class Cohort:
 
 # -- reading a folder -------------------------------------------------------------------
 def export_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (sorted), skipping hidden files and folders."""
+    """Every file under ``folder`` (sorted), skipping hidden files and folders.
+    A pipe or device is listed too (the reader notes it and never opens it)."""
     found = []
     for path in sorted(Path(folder).rglob("*")):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
             continue
         found.append(path)
     return found
@@ -147,7 +169,10 @@ def read_folder(folder: str | Path, instrument: Instrument,
         try:
             results, participant, note = read_export(path, name, instrument)
         except ExportError as exc:
-            cohort.notes.append(FileNote(name, NOT_USED, str(exc)))
+            cohort.notes.append(FileNote(name, NOT_USED, str(exc), shared=exc.shared or ""))
+        except Exception as exc:  # one bad file never stops the report: it is listed, the rest used
+            cohort.notes.append(FileNote(name, NOT_USED, f"{name} could not be read "
+                                                         f"({type(exc).__name__}: {str(exc)[:200]})."))
         else:
             if note:
                 cohort.notes.append(FileNote(name, USED_WITH_NOTE, note))
@@ -169,7 +194,7 @@ def read_folder(folder: str | Path, instrument: Instrument,
                 why = (f"{_label(instrument, answers.timepoint)} answers are "
                        + ("the same as those in " if same else "older than those in ")
                        + f"{keep.file}, which were used" + (" (a duplicate)." if same else "."))
-                cohort.notes.append(FileNote(drop.file, "", why))
+                cohort.notes.append(FileNote(drop.file, "", why, other=keep.file))
         if progress:
             progress(number, len(files))
     # which files ended up unused or partly used (after all duplicates are settled)
@@ -180,7 +205,7 @@ def read_folder(folder: str | Path, instrument: Instrument,
             continue
         left = used_in.get(note.file, set())
         outcome = PARTLY_USED if left else NOT_USED
-        final.append(FileNote(note.file, outcome, note.why))
+        final.append(FileNote(note.file, outcome, note.why, note.other, note.shared))
     cohort.notes = final
     cohort.files_used = sum(1 for name, used in used_in.items() if used)
 
@@ -231,7 +256,18 @@ def read_export(path: Path, name: str, instrument: Instrument) -> tuple[list[Ans
     with the reason when the file cannot be used."""
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise ExportError(f"{name} is not a .csv or .json file.")
-    raw = path.read_bytes()
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportError(f"{name} is not a regular file (a pipe or a device), so it was not read.")
+        size = info.st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise ExportError(f"{name} is {size:,} bytes; an export is far smaller (at most "
+                              f"{MAX_UPLOAD_BYTES:,} are read).")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as exc:
+        raise ExportError(f"{name} could not be read ({exc.strerror}).") from None
     if not raw.strip():
         raise ExportError(f"{name} is empty.")
     try:
@@ -249,7 +285,7 @@ def read_export(path: Path, name: str, instrument: Instrument) -> tuple[list[Ans
 def _canonical_csv(text: str, name: str, instrument: Instrument) -> tuple[str, str]:
     """The CSV with exactly the export's columns, in order: extra columns are
     dropped (and noted), ``domain`` and ``format_version`` filled in when missing."""
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(text, name, ExportError)
     header = [column.strip() for column in rows[0]] if rows else []
     if tuple(header) == CSV_COLUMNS:
         return text, ""
@@ -375,14 +411,15 @@ def domain_table(cohort: Cohort):
     import pandas as pd
 
     paired = cohort.paired()
+    scores = {pid: (domain_scores(cohort.participants[pid][cohort.pre]),
+                    domain_scores(cohort.participants[pid][cohort.post])) for pid in paired}
     rows = []
     for domain in cohort.instrument.domains:
         if not any(item.type == "rating" for item in domain.items):
             continue
         pairs = []
         for pid in paired:
-            before = domain_scores(cohort.participants[pid][cohort.pre])[domain.id]
-            after = domain_scores(cohort.participants[pid][cohort.post])[domain.id]
+            before, after = scores[pid][0][domain.id], scores[pid][1][domain.id]
             if before is not None and after is not None:
                 pairs.append((before, after))
         change = paired_change(pairs)

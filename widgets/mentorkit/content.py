@@ -2,11 +2,19 @@
 
 Every problem is reported as ``FILE: where: what`` so that an author who is
 not a programmer can find and fix it.
+
+Limits (checked before a file is parsed, so that no file can make the reader
+crash or run for long): a content file is at most :data:`MAX_CONTENT_BYTES`,
+nested at most :data:`MAX_DEPTH` levels, with at most :data:`MAX_ALIASES`
+aliases (``*name``), none of them inside an anchored block (which is how a
+few lines can expand into billions). Only regular files are read. Uploads
+(exports read back) are at most :data:`MAX_UPLOAD_BYTES`.
 """
 
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +25,12 @@ from typing import Any
 import yaml
 
 KINDS = ("scenario", "instrument", "network")
+MAX_CONTENT_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_ALIASES = 200
+MAX_UPLOAD_BYTES = 5_000_000
+#: the start of a problem that means the checker itself failed (a gap to fix, not the author's)
+INTERNAL = "could not be checked"
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,12 @@ def _mapping_without_duplicates(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a word or a number, not a list or a mapping",
+                key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -61,24 +81,93 @@ def _mapping_without_duplicates(loader, node, deep=False):
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
 )
+_EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "file"
+
+
+def _shape_problems(text: str, label: str) -> list[Problem]:
+    """Depth and aliases, from the parser's events (no document is built, so
+    nothing here recurses or expands): a problem when a limit is passed."""
+    depth, aliases = 0, 0
+    anchored: list[int] = []  # depths of the open collections that carry an anchor
+    for event in yaml.parse(text, Loader=_EventLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return [Problem(label, _at(event.start_mark),
+                                f"is nested more than {MAX_DEPTH} levels deep; content never needs "
+                                "that many: check the brackets and indentation")]
+            if event.anchor is not None:
+                anchored.append(depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            if anchored and anchored[-1] == depth:
+                anchored.pop()
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if anchored:
+                return [Problem(label, _at(event.start_mark),
+                                f"the alias *{event.anchor} is inside an anchored block; aliases "
+                                "within anchors can make a short file expand without end, so write "
+                                "the text out instead")]
+            if aliases > MAX_ALIASES:
+                return [Problem(label, _at(event.start_mark),
+                                f"uses more than {MAX_ALIASES} aliases (*name); write the text out")]
+    return []
+
+
+def read_text(path: Path, label: str, limit: int = MAX_CONTENT_BYTES) -> tuple[str | None, list[Problem]]:
+    """A regular file of at most ``limit`` bytes as UTF-8 text, or a problem
+    saying why not (a pipe, device or folder is never opened)."""
+    try:
+        info = Path(path).stat()
+    except OSError as exc:
+        return None, [Problem(label, "file", f"cannot be read ({exc.strerror})")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(label, "file", "is not a regular file (a folder, pipe or device), so it "
+                                             "was not read")]
+    if info.st_size > limit:
+        return None, [Problem(label, "file", f"is {info.st_size:,} bytes; content files are at most "
+                                             f"{limit:,}")]
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        return None, [Problem(label, "file", f"cannot be read ({exc.strerror})")]
+    if len(raw) > limit:
+        return None, [Problem(label, "file", f"is over {limit:,} bytes; content files are at most that")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, "file", f"is not UTF-8 text (byte {exc.start:,} cannot be read); "
+                                             "save it as UTF-8")]
 
 
 def read_yaml(path: Path, label: str | None = None) -> tuple[Any, list[Problem]]:
-    """Parse a YAML file; on failure return no data and a problem with its line."""
+    """Parse a YAML file; on failure return no data and a problem with its line.
+    The limits in the module docstring are checked before the document is built."""
     label = label or str(path)
+    text, problems = read_text(path, label)
+    if problems:
+        return None, problems
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(label, "file", "is not UTF-8 text; save it as UTF-8")]
-    except OSError as exc:
-        return None, [Problem(label, "file", f"cannot be read ({exc.strerror})")]
-    try:
+        problems = _shape_problems(text, label)
+        if problems:
+            return None, problems
         return yaml.load(text, Loader=_UniqueKeyLoader), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
         what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(label, where, f"is not valid YAML: {what}")]
+        return None, [Problem(label, _at(mark), f"is not valid YAML: {what}")]
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        # e.g. a number too long to read (Python refuses over 4,300 digits)
+        what = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        if "digits" in what:
+            what = "a number in it is too long (over 4,300 digits)"
+        return None, [Problem(label, "file", f"cannot be read: {what}")]
 
 
 @cache
@@ -158,7 +247,7 @@ def _plain(error) -> str:
         return f"missing '{missing}'"
     if v == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        extra = sorted(set(value) - set(error.schema.get("properties", {})), key=str)
         return f"unknown field {', '.join(map(repr, extra))} (allowed: {allowed})"
     if v == "enum":
         return f"{value!r} is not allowed here; use one of: {', '.join(map(str, error.validator_value))}"
@@ -202,16 +291,28 @@ def _checkers() -> dict[str, Callable[[Any, str, Path], list[Problem]]]:
 
 
 def check_file(path: Path, label: str | None = None) -> list[Problem]:
-    """Every problem in one content file: YAML syntax, schema, then meaning."""
+    """Every problem in one content file: YAML syntax, schema, then meaning.
+    Never raises: a checker that fails on odd data gives a problem that
+    starts with :data:`INTERNAL` and names the file."""
     path = Path(path)
     label = label or str(path)
     data, problems = read_yaml(path, label)
     if problems:
         return problems
+    try:
+        return _check_data(data, label, path)
+    except (RecursionError, MemoryError):
+        return [Problem(label, "file", f"{INTERNAL}: it is too large or nested too deeply")]
+    except Exception as exc:  # a gap in a checker must not hide the other files
+        return [Problem(label, "file", f"{INTERNAL} ({type(exc).__name__}: {exc}); please report "
+                                       "this, with the file")]
+
+
+def _check_data(data: Any, label: str, path: Path) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(label, "top level", "should be a mapping of fields (is the file empty?)")]
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         return [Problem(label, "kind", f"is {kind!r}; it must be one of: {', '.join(KINDS)}")]
     problems = schema_problems(data, kind, label)
     if problems:
@@ -238,6 +339,9 @@ def upload_text(content: bytes | str, filename: str, error: type[Exception],
 
     Raises ``error`` with a message for the learner when the file is not text,
     is empty, or is neither kind (``what`` names the file in that message)."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise error(f"{filename} is {len(content):,} bytes; a file from this page is far smaller "
+                    f"(at most {MAX_UPLOAD_BYTES:,} are read). Upload the file this page gave you.")
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -260,10 +364,7 @@ def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[
     """Yield ``(line number, record)`` for each non-blank row of an exported CSV
     whose header is exactly ``columns``; ``error`` with a message naming the file
     and line for a wrong header or a row of the wrong length."""
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(text, filename, error)
     if not rows or tuple(c.strip() for c in rows[0]) != columns:
         raise error(f"{filename} does not have the columns of a {what} file ({', '.join(columns)}).")
     for line, row in enumerate(rows[1:], start=2):
@@ -271,7 +372,41 @@ def csv_records(text: str, filename: str, columns: tuple[str, ...], error: type[
             continue
         if len(row) != len(columns):
             raise error(f"{filename}, line {line}: expected {len(columns)} columns, found {len(row)}.")
-        yield line, dict(zip(columns, row, strict=True))
+        yield line, dict(zip(columns, (unguard_cell(cell) for cell in row), strict=True))
+
+
+def csv_rows(text: str, filename: str, error: type[Exception]) -> list[list[str]]:
+    """Every row of a CSV text; ``error`` naming the file and line when the
+    csv module cannot read it (a field over its size limit, a stray NUL)."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise error(f"{filename}, line {reader.line_num}: cannot be read as CSV ({exc}). Upload the "
+                    "file this page gave you, unchanged.") from None
+
+
+#: a spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will show as text: one that starts like a
+    formula gets a leading ``'`` (as does one that already starts with ``'``,
+    so that :func:`unguard_cell` gives back exactly what was typed)."""
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+def unguard_cell(cell: str) -> str:
+    """The value :func:`guard_cell` was given."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
+        return cell[1:]
+    return cell
 
 
 def load_checked(path: Path) -> Any:

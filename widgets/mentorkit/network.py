@@ -58,7 +58,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import Problem, csv_records, load_checked, upload_text
+from .content import Problem, csv_records, guard_cell, load_checked, upload_text
 from .course import instruments_dir
 
 HELP = ("work", "career", "personal")
@@ -699,12 +699,12 @@ def export_csv(net: Network) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in net.people:
-        writer.writerow([
+        writer.writerow([guard_cell(cell) for cell in (
             EXPORT_FORMAT, EXPORT_VERSION, net.goal, p.name,
             SEPARATOR.join(p.help) if isinstance(p.help, list) else p.help,
             p.closeness, p.rank, _yes_no(p.inside), _yes_no(p.sponsor), p.role, p.setting,
             SEPARATOR.join(p.knows) if isinstance(p.knows, list) else p.knows, p.notes,
-        ])
+        )])
     return buffer.getvalue()
 
 
@@ -746,6 +746,9 @@ def _parse_json(text: str, filename: str) -> Network:
     except ValueError as exc:
         raise ExportError(f"{filename} is not valid JSON (line {getattr(exc, 'lineno', '?')}). Upload "
                           "the file this page gave you, unchanged.") from None
+    except RecursionError:
+        raise ExportError(f"{filename} is nested far more deeply than a network file; upload the "
+                          "file this page gave you, unchanged.") from None
     if not isinstance(payload, dict) or payload.get("format") != EXPORT_FORMAT:
         raise _foreign(payload.get("format") if isinstance(payload, dict) else None, filename)
     _check_version(payload.get("format_version"), filename)

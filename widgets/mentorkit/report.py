@@ -205,7 +205,7 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
     if cohort.notes:
         parts.append(table(["File", "Outcome", "Why"],
                            [[cohort.file_label(n.file, file_names), n.outcome,
-                             cohort.note_text(n.why, file_names)] for n in cohort.notes],
+                             cohort.note_text(n, file_names)] for n in cohort.notes],
                            caption="Files skipped, or used in part or with a note"))
         if not file_names:
             parts.append('<p class="mk-meta">Files are numbered in the order they were read (sorted '

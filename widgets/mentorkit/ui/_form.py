@@ -151,6 +151,10 @@ class DocumentForm(widgets.VBox):
         record = self.store.load(self.instrument, self.key)
         self.model = self.model_class.from_data(record.data) if record else self.new_model()
         self.fields: dict[str, widgets.Widget] = self.make_fields(self.model)
+        # what this window last saw in the store: a save merges, field by field, with
+        # what another window (tab, device) saved since (see Store.update)
+        self._base = record.data if record else self.model.to_data()
+        self._syncing = False
         for w in self.fields.values():
             if not isinstance(w, (widgets.Checkbox, CheckboxGroup)):
                 w.add_class("mk-field")  # label above the input, wrapped when long
@@ -190,16 +194,46 @@ class DocumentForm(widgets.VBox):
 
     # -- behaviour -----------------------------------------------------------
     def _changed(self, _change=None) -> None:
+        if self._syncing:
+            return
         self.model = self.read()
         for row in self.rows.values():
             row.say("")  # messages appear once the learner asks for the document
         try:
-            self.store.save(self.instrument, self.key, self.model.to_data())
-            self.status.value = ""
+            record, merged = self.store.update(self.instrument, self.key, self.model.to_data(), self._base)
         except StoreError as exc:
             self.status.value = (f'<div class="mk-status" role="status">Not saved: {esc(exc)}. '
                                  "What you typed is still in the form.</div>")
+        else:
+            self._base = record.data
+            notes = []
+            if merged.taken:
+                self.model = self.model_class.from_data(record.data)
+                self._show(self.model)
+                notes.append("Changes made in another window were kept and are shown here too.")
+            if merged.conflicts:
+                notes.append("This page is open in another window too, and both changed the same "
+                             f"field(s); this page's version was saved, and the other is kept in "
+                             f"{merged.backup}.")
+            self.status.value = (f'<div class="mk-status" role="status">{esc(" ".join(notes))}</div>'
+                                 if notes else "")
         self._show_advice()
+
+    def _show(self, model) -> None:
+        """Put ``model``'s values in the fields that show something else."""
+        shown = self.read()
+        self._syncing = True
+        try:
+            for name, widget in self.fields.items():
+                value = getattr(model, name, None)
+                if value == getattr(shown, name, None):
+                    continue
+                try:
+                    widget.value = tuple(value) if isinstance(widget, CheckboxGroup) else value
+                except (traitlets.TraitError, TypeError, ValueError):
+                    pass  # a value this field cannot show stays in the store as saved
+        finally:
+            self._syncing = False
 
     def _show_advice(self) -> None:
         notes = self.model.advice()

@@ -37,6 +37,7 @@ quickly; draw charts only when the learner asks for results.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,9 @@ CSS = BASE_CSS + """
 .mk-results th, .mk-results td, .mk-results li, .mk-downloads { line-height: 1.4; }
 .mk-help { margin-bottom: 0.35em; }
 .mk-results a, .mk-downloads a, .mk-help a { color: #0b57d0; text-decoration: underline; }
+/* the page's own text (the notebook's Markdown): JupyterLab's ".jp-RenderedHTMLCommon a:link"
+   takes the underline away, and a link told apart by colour alone fails WCAG 1.4.1 */
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited { text-decoration: underline; }
 </style>
 """ + UPLOAD_CSS
 
@@ -214,11 +218,19 @@ class Loaded:
 
 
 class Saver:
-    """Saves an app's data as the learner goes, and finds it again."""
+    """Saves an app's data as the learner goes, and finds it again.
+
+    Two windows on one learner's store (two tabs, or a laptop and a tablet on
+    the hub) may both save: each save is merged with what the other window
+    saved since this one last loaded or saved (:meth:`Store.update`), so no
+    answer given in either is lost. :meth:`save_merged` also returns the
+    merged data, for the app to show."""
 
     def __init__(self, instrument: str, version: int | str | None = None, store: Store | None = None):
         self.instrument, self.version = instrument, version
         self.store = store or Store()
+        self.bases: dict[str, Any] = {}  # key -> the data this window last loaded or saved
+        self.conflict = ""  # after a save: what to tell the learner about another window, or ""
 
     def load(self, key: str) -> Loaded:
         """The saved data for ``key`` (None when there is none) and any notes,
@@ -226,6 +238,7 @@ class Saver:
         before = len(self.store.problems)
         record = self.store.load(self.instrument, key)
         notes = list(self.store.problems[before:])
+        self.bases[key] = copy.deepcopy(record.data) if record is not None else None
         if record is None:
             return Loaded(None, notes=notes)
         if self.version is not None and record.instrument_version not in (None, self.version):
@@ -239,12 +252,35 @@ class Saver:
 
     def save(self, key: str, data: dict[str, Any]) -> str:
         """Save ``data``; "" on success, else a message for the learner."""
+        return self.save_merged(key, data)[0]
+
+    def save_merged(self, key: str, data: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        """Save ``data``, merged with changes another window saved meanwhile.
+        Returns ("" or a message for the learner, the merged data when it
+        differs from ``data``, else None)."""
+        self.conflict = ""
         try:
-            self.store.save(self.instrument, key, data, instrument_version=self.version)
-            return ""
+            record, merged = self.store.update(self.instrument, key, data, self.bases.get(key),
+                                               instrument_version=self.version)
         except StoreError as exc:
             return (f"Your answers could not be saved ({exc}). Keep this page open and use the "
-                    "download link to keep a copy.")
+                    "download link to keep a copy."), None
+        self.bases[key] = copy.deepcopy(record.data)
+        if merged.conflicts:
+            kept = f" The other window's version is kept in {merged.backup}." if merged.backup else ""
+            self.conflict = ("This page is open in another window too, and both changed the same "
+                             f"answer(s); this page's version was saved.{kept}")
+        return "", (record.data if record.data != data else None)
+
+    def backup(self, key: str):
+        """Keep a copy of what is saved for ``key`` before it is replaced; the
+        copy's path (None when nothing was saved). StoreError if it cannot."""
+        return self.store.backup(self.instrument, key)
+
+    def forget(self, key: str) -> None:
+        """Remove what is saved for ``key`` (undoing a restore into an empty page)."""
+        self.store.delete(self.instrument, key)
+        self.bases[key] = None
 
 
 # -- files -----------------------------------------------------------------------
@@ -300,6 +336,10 @@ class UploadBox(widgets.VBox):
             done = self.on_file(filename, bytes(content))
         except Rejected as exc:
             self.field.say(f"Nothing was changed: {exc}")
+            return False
+        except Exception as exc:  # a reader's gap must not leave the learner with no answer
+            self.field.say(f"Nothing was changed: {filename} could not be read "
+                           f"({type(exc).__name__}). Upload the file this page gave you, unchanged.")
             return False
         self.field.say(done, ok=True)
         return True

@@ -24,6 +24,7 @@ only shows what it says.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -33,7 +34,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from .. import assessment as model
 from ..content import ContentError
 from ..course import LESSONS
-from ..store import Store
+from ..store import Store, StoreError
 from . import grading
 from ._html import esc, lesson_href, markdown
 from .appkit import (
@@ -244,9 +245,14 @@ class SelfAssessmentApp(widgets.VBox):
         self.output.add_class("mk-results")
         self.downloads = DownloadLinks()
         self.upload = UploadBox("Restore my answers from a file\u2026", self._restore,
-                                help="Choose a file you downloaded from this page earlier. Its answers "
-                                     "replace the ones shown here; if the file cannot be used, nothing "
-                                     "changes.")
+                                help="Choose a file you downloaded from this page earlier. Before its "
+                                     "answers replace the ones saved here, you are asked, and a copy "
+                                     "of them is kept; if the file cannot be used, nothing changes.")
+        self._pending: tuple[str, list[model.Answers], str] | None = None
+        self._undo: dict[str, model.Answers | None] | None = None
+        # the question and its buttons go under the upload box, made on the first
+        # restore: no widget more for the browser to create before the page appears
+        self.restore_box = self.upload
         # the style sheet, the disclaimer and the introduction never change: one
         # widget for the three (every widget is a view the browser must create)
         intro = widgets.HTML(CSS + RESULTS_CSS + _value_of(disclaimer(instrument.disclaimer))
@@ -423,12 +429,24 @@ class SelfAssessmentApp(widgets.VBox):
 
     def _save(self) -> None:
         self.results[self.answers.timepoint] = self.answers
-        problem = self.saver.save(self.answers.timepoint, self.answers.to_data())
+        problem, merged = self.saver.save_merged(self.answers.timepoint, self.answers.to_data())
         if problem:
             self.status.warn(problem)
+            return
+        self.answers.saved = datetime.now().astimezone().isoformat(timespec="seconds")
+        said = f"Saved automatically at {datetime.now():%H:%M}."
+        if merged is not None:
+            # another window (tab, device) saved answers meanwhile: show them here too
+            adopted, _ = model.Answers.from_data(self.instrument, self.answers.timepoint, merged,
+                                                 self.answers.saved)
+            self.answers.values = adopted.values
+            self.answers.participant = adopted.participant or self.answers.participant
+            self._fill()
+            said += " Answers given in another window were kept and are shown here too."
+        if self.saver.conflict:
+            self.status.warn(f"{said} {self.saver.conflict}")
         else:
-            self.answers.saved = datetime.now().astimezone().isoformat(timespec="seconds")
-            self.status.say(f"Saved automatically at {datetime.now():%H:%M}.")
+            self.status.say(said)
 
     def _total_problems(self, problems: dict[str, str]) -> dict[str, str]:
         """Domain id -> the sum problem, taken out of ``problems``. The model
@@ -514,31 +532,154 @@ class SelfAssessmentApp(widgets.VBox):
         self.downloads.show(files, caption)
 
     def _restore(self, filename: str, content: bytes) -> str:
+        """A file from "Restore my answers": used at once when it replaces no
+        saved answer; otherwise the learner is asked first (see :meth:`replace`)."""
         try:
             found, participant = model.parse_export(content, filename, self.instrument)
         except model.ExportError as exc:
             raise Rejected(str(exc)) from None
-        failures = []
         for answers in found:
             answers.participant = participant
+            self._reload(answers.timepoint)  # what is saved now (another tab may have added to it)
+        replaced = [a.timepoint for a in found
+                    if (old := self.results.get(a.timepoint)) is not None and old.answered()
+                    and (old.values != a.values or old.participant != a.participant)]
+        count = sum(a.answered() for a in found)
+        if not replaced:
+            self._pending = None
+            return self._apply_restore(filename, found, participant)
+        self._pending = (filename, found, participant)
+        saved = sum(self.results[t].answered() for t in replaced)
+        labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in replaced)
+        self.restore_question.value = (
+            f'<div class="mk-status" role="alert">{esc(filename)} holds {_answers(count)}. '
+            f"Restoring it replaces the {_answers(saved)} saved here ({esc(labels)}). A copy of them "
+            "is kept, and you can undo. Replace them?</div>")
+        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
+        return f"Nothing has changed yet: {filename} would replace your saved answers. Choose below."
+
+    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
+        """Show ``parts`` (a question, buttons) under the upload box."""
+        self.upload.children = [self.upload.field, *parts]
+
+    @cached_property
+    def restore_question(self) -> widgets.HTML:
+        return widgets.HTML()
+
+    @cached_property
+    def replace_button(self) -> widgets.Button:
+        button = widgets.Button(description="Replace my saved answers", button_style="primary",
+                                icon="upload", layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.replace())
+        return button
+
+    @cached_property
+    def keep_button(self) -> widgets.Button:
+        button = widgets.Button(description="Keep my saved answers", icon="times",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.keep())
+        return button
+
+    @cached_property
+    def undo_button(self) -> widgets.Button:
+        button = widgets.Button(description="Undo the restore", icon="undo",
+                                tooltip="Put back the answers saved before the restore",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.undo_restore())
+        return button
+
+    def _reload(self, timepoint: str) -> None:
+        """Take up the answers saved for ``timepoint`` now, as this page's own."""
+        loaded = self.saver.load(timepoint)
+        if loaded.data is None:
+            return
+        current, _ = model.Answers.from_data(self.instrument, timepoint, loaded.data, loaded.saved)
+        self.results[timepoint] = current
+        if self.answers.timepoint == timepoint:
+            self.answers = current
+            self._fill()
+
+    def replace(self) -> str:
+        """The learner said yes: keep a copy of the answers saved, then restore."""
+        if self._pending is None:
+            return ""
+        filename, found, participant = self._pending
+        self._pending = None
+        return self._apply_restore(filename, found, participant)
+
+    def keep(self) -> None:
+        """The learner said no: nothing changes."""
+        self._pending = None
+        self._restore_extra([])
+        self.upload.field.say("Nothing was changed: your saved answers are as they were.", ok=True)
+
+    def _apply_restore(self, filename: str, found: list[model.Answers], participant: str) -> str:
+        before: dict[str, model.Answers | None] = {}
+        copies = []
+        try:
+            for answers in found:
+                copy = self.saver.backup(answers.timepoint)
+                if copy is not None:
+                    copies.append(copy)
+                before[answers.timepoint] = self.results.get(answers.timepoint)
+        except StoreError as exc:
+            self._restore_extra([])
+            message = (f"Nothing was changed: a copy of your saved answers could not be kept ({exc}), "
+                       "so they were not replaced.")
+            self.upload.field.say(message)
+            return message
+        failures = []
+        for answers in found:
             self.results[answers.timepoint] = answers
             failure = self.saver.save(answers.timepoint, answers.to_data())
             if failure:
                 failures.append(failure)
+        self._undo = before
         timepoints = [a.timepoint for a in found]
+        self._show_restored(timepoints)
+        self.participant.value = participant
+        count = sum(a.answered() for a in found)
+        labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in timepoints)
+        kept = (f" The answers it replaced are kept in {', '.join(str(c) for c in copies)}."
+                if copies else "")
+        message = f"Restored {_answers(count)} ({labels}) from {filename}.{kept}"
+        self._restore_extra([self.undo_button])
+        self.upload.field.say(message, ok=True)
+        if failures:
+            self.status.warn(failures[0])
+        return message
+
+    def undo_restore(self) -> str:
+        """Put back the answers a restore replaced (from before it)."""
+        if not self._undo:
+            return ""
+        before, self._undo = self._undo, None
+        failures = []
+        for timepoint, answers in before.items():
+            if answers is None:
+                self.results.pop(timepoint, None)
+                self.saver.forget(timepoint)
+            else:
+                self.results[timepoint] = answers
+                failure = self.saver.save(timepoint, answers.to_data())
+                if failure:
+                    failures.append(failure)
+        self._show_restored(list(before))
+        message = "The restore was undone: your earlier answers are back."
+        self._restore_extra([])
+        self.upload.field.say(message, ok=True)
+        if failures:
+            self.status.warn(failures[0])
+        return message
+
+    def _show_restored(self, timepoints: list[str]) -> None:
         show = self.answers.timepoint if self.answers.timepoint in timepoints else timepoints[0]
         if self.timepoint is not None and self.timepoint.value != show:
             self.timepoint.value = show  # fills the inputs through _timepoint_changed
         else:
-            self.answers = self.results[show]
+            self.answers = self.results.get(show) or self.instrument.new_answers(show)
             self._fill()
-        self.participant.value = participant
-        count = sum(a.answered() for a in found)
-        labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in timepoints)
-        message = f"Restored {count} answer{'s' if count != 1 else ''} ({labels}) from {filename}."
-        if failures:
-            self.status.warn(failures[0])
-        return message
+        self._show_downloads()
 
     # -- results -------------------------------------------------------------------
     def show_results(self) -> bool:
@@ -716,6 +857,10 @@ def _change(before: float | None, after: float | None) -> str:
 
     diff = Decimal(_number(after)) - Decimal(_number(before))
     return f"{diff:+.1f}"
+
+
+def _answers(count: int) -> str:
+    return f"{count} answer{'s' if count != 1 else ''}"
 
 
 def _attention(count: int) -> str:

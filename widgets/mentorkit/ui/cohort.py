@@ -46,16 +46,15 @@ def default_folder() -> Path:
 
 def instrument_ids() -> list[str]:
     """Self-assessments with a before and an after (a report shows change)."""
-    import yaml
+    from ..content import read_yaml
 
     found = []
     for path in sorted(instruments_dir().glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+        data, problems = read_yaml(path)  # within the content limits; a bad file is left out
+        if problems or not isinstance(data, dict) or data.get("kind") != "instrument":
             continue
-        if isinstance(data, dict) and data.get("kind") == "instrument":
-            found.append((0 if len(data.get("timepoints") or ()) > 1 else 1, path.stem))
+        timepoints = data.get("timepoints")
+        found.append((0 if isinstance(timepoints, list) and len(timepoints) > 1 else 1, path.stem))
     return [stem for _, stem in sorted(found)] or ["competencies"]
 
 

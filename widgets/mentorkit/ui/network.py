@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
 
 from .. import network as model
 from ..network import CLOSENESS, HELP, HELP_SHAPES, HELP_TITLES, RANKS, Network, Person
-from ..store import Store
+from ..store import Store, StoreError
 from . import grading
 from ._html import esc, markdown
 from .appkit import (
@@ -136,8 +137,11 @@ class NetworkMapApp(widgets.VBox):
         self.results.add_class("mk-results")
         self.downloads = DownloadLinks()
         self.upload = UploadBox("Restore my map from a file\u2026", self._upload, accept=".json,.csv",
-                                help="Choose a file you downloaded from this page earlier. It replaces "
-                                     "the people shown here; if the file cannot be used, nothing changes.")
+                                help="Choose a file you downloaded from this page earlier. Before it "
+                                     "replaces the map you have here, you are asked, and a copy of that "
+                                     "map is kept; if the file cannot be used, nothing changes.")
+        self._pending: tuple[str, Network] | None = None
+        self._before_restore: dict[str, Any] | None = None
 
         self.children = [
             widgets.HTML(CSS + NETWORK_CSS),
@@ -359,12 +363,26 @@ class NetworkMapApp(widgets.VBox):
         if not keep_undo:
             self._before_removal = None
             self.undo_button.layout.display = "none"
-        problem = self.saver.save(model.KEY, self.net.to_data())
+        problem, merged = self.saver.save_merged(model.KEY, self.net.to_data())
         if problem:
             self.status.warn(problem)
         else:
             self.saved = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self.status.say(f"{message} Saved at {datetime.now():%H:%M}.".strip())
+            said = f"{message} Saved at {datetime.now():%H:%M}.".strip()
+            if merged is not None:
+                # another window saved changes meanwhile: they are kept, and shown here
+                self.net, _ = Network.from_data(merged)
+                if self.current is not None and self.current >= len(self.net.people):
+                    self.current = len(self.net.people) - 1 if self.net.people else None
+                with self._quiet():
+                    self.goal.value = self.net.goal if isinstance(self.net.goal, str) else ""
+                    self._refresh_picker()
+                    self._load_person(show_problems=False)
+                said += " Changes made in another window were kept and are shown here too."
+            if self.saver.conflict:
+                self.status.warn(f"{said} {self.saver.conflict}")
+            else:
+                self.status.say(said)
         if self.results.value:
             self.results.value = ('<p class="mk-meta" role="status">Your map has changed: press '
                                   "<strong>Draw my map</strong> again to see it.</p>")
@@ -438,20 +456,116 @@ class NetworkMapApp(widgets.VBox):
 
     # -- upload ----------------------------------------------------------------------
     def _upload(self, filename: str, content: bytes) -> str:
+        """A file from "Restore my map": used at once over an empty map; over a
+        saved one, the learner is asked first (:meth:`replace`)."""
         try:
             net = model.parse_export(content, filename)
         except model.ExportError as exc:
             raise Rejected(str(exc)) from None
+        loaded = self.saver.load(model.KEY)  # what is saved now (another tab may have changed it)
+        if loaded.data is not None and loaded.data != self.net.to_data():
+            self._show_net(Network.from_data(loaded.data)[0])
+        if not (self.net.people or self.net.goal) or self.net.to_data() == net.to_data():
+            return self._apply_restore(filename, net)
+        self._pending = (filename, net)
+        self.restore_question.value = (
+            f'<div class="mk-status" role="alert">{esc(filename)} holds a map of '
+            f"{_count(len(net.people))}. Restoring it replaces your saved map of "
+            f"{_count(len(self.net.people))}. A copy of it is kept, and you can undo. Replace it?</div>")
+        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
+        return f"Nothing has changed yet: {filename} would replace your saved map. Choose below."
+
+    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
+        """Show ``parts`` (a question, buttons) under the upload box."""
+        self.upload.children = [self.upload.field, *parts]
+
+    # the question and its buttons are made on the first restore only
+    @cached_property
+    def restore_question(self) -> widgets.HTML:
+        return widgets.HTML()
+
+    @cached_property
+    def replace_button(self) -> widgets.Button:
+        button = widgets.Button(description="Replace my saved map", button_style="primary",
+                                icon="upload", layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.replace())
+        return button
+
+    @cached_property
+    def keep_button(self) -> widgets.Button:
+        button = widgets.Button(description="Keep my saved map", icon="times",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.keep())
+        return button
+
+    @cached_property
+    def undo_restore_button(self) -> widgets.Button:
+        button = widgets.Button(description="Undo the restore", icon="undo",
+                                tooltip="Put back the map saved before the restore",
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _b: self.undo_restore())
+        return button
+
+    def replace(self) -> str:
+        """The learner said yes: keep a copy of the saved map, then restore."""
+        if self._pending is None:
+            return ""
+        filename, net = self._pending
+        self._pending = None
+        try:
+            message = self._apply_restore(filename, net)
+        except Rejected as exc:
+            message = f"Nothing was changed: {exc}"
+            self._restore_extra([])
+            self.upload.field.say(message)
+            return message
+        self.upload.field.say(message, ok=True)
+        return message
+
+    def keep(self) -> None:
+        self._pending = None
+        self._restore_extra([])
+        self.upload.field.say("Nothing was changed: your saved map is as it was.", ok=True)
+
+    def _apply_restore(self, filename: str, net: Network) -> str:
+        kept = ""
+        before = self.net.to_data()
+        if self.net.people or self.net.goal:
+            try:
+                copy = self.saver.backup(model.KEY)
+            except StoreError as exc:
+                raise Rejected(f"a copy of your saved map could not be kept ({exc}), so it was not "
+                               "replaced.") from None
+            kept = f" The map it replaced is kept in {copy}." if copy else ""
+        self._show_net(net)
+        self.results.value = ""
+        self._changed(f"Restored {_count(len(net.people))} from {filename}.")
+        self._before_restore = before
+        message = f"Restored {_count(len(net.people))} from {filename}.{kept}"
+        self._restore_extra([self.undo_restore_button])
+        return message
+
+    def undo_restore(self) -> str:
+        """Put back the map a restore replaced."""
+        if self._before_restore is None:
+            return ""
+        before, self._before_restore = self._before_restore, None
+        self._show_net(Network.from_data(before)[0])
+        self.results.value = ""
+        self._changed("The restore was undone: your earlier map is back.")
+        message = "The restore was undone: your earlier map is back."
+        self._restore_extra([])
+        self.upload.field.say(message, ok=True)
+        return message
+
+    def _show_net(self, net: Network) -> None:
         self.net = net
-        self.current = 0
+        self.current = 0 if net.people else None
         with self._quiet():
-            self.goal.value = net.goal
+            self.goal.value = net.goal if isinstance(net.goal, str) else ""
         self.goal.say("")
         self._refresh_picker()
         self._load_person(show_problems=True)
-        self.results.value = ""
-        self._changed(f"Restored {_count(len(net.people))} from {filename}.")
-        return f"Restored {_count(len(net.people))} from {filename}."
 
 
 def _count(n: int) -> str:
