@@ -217,6 +217,12 @@ def test_every_link_on_every_learner_page_resolves_inside_voila(browser, course)
             problems.append(f"{path}: shows code")
         if not page.locator("nav.mk-header").count():
             problems.append(f"{path}: has no header")
+        plain = page.eval_on_selector_all(
+            "p a[href], li a[href], td a[href], nav.mk-header a[href]",
+            "els => els.filter(a => a.offsetParent !== null && "
+            "!getComputedStyle(a).textDecorationLine.includes('underline')).map(a => a.innerText)")
+        if plain:  # WCAG 1.4.1: a link in text is not told apart by colour alone
+            problems.append(f"{path}: links not underlined: {plain[:3]}")
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
         for href in hrefs:
             parsed = urlparse(href)
