@@ -155,12 +155,12 @@ def cohort(hub):
     for name in everyone:
         hub.token_for(name)
         response = hub.api("POST", f"users/{name}/server", token=hub.tokens[name])
-        assert response.status_code in (201, 202), (response.status_code, response.text, hub.log_tail())
+        assert response.status_code in (201, 202), f"{response.status_code} {response.text}\n{hub.log_tail()}"
     for name in everyone:
         hub.wait_ready(name)
 
     generated = hub.user_json(FACILITATOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign")
-    assert generated["success"], generated
+    assert generated["success"], generated.get("log", "") + generated.get("error", "")
     released = hub.user_json(FACILITATOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/release")
     assert released["success"], released
 
@@ -196,7 +196,7 @@ def cohort(hub):
         assert graded["success"], graded
     for step in ("generate_feedback", "release_feedback"):
         done = hub.user_json(FACILITATOR, "POST", f"formgrader/api/assignment/{ASSIGNMENT}/{step}")
-        assert done["success"], (step, done)
+        assert done["success"], step + done.get("log", "") + done.get("error", "")
     return passwords
 
 

@@ -57,7 +57,9 @@ import os
 import pwd
 import secrets
 import shutil
+import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from jupyterhub.auth import LocalAuthenticator
@@ -234,14 +236,72 @@ KERNEL_CULLING = json.loads((COURSE / "voila.json").read_text(encoding="utf-8"))
 c.JupyterHub.spawner_class = "localprocess" if AS_ROOT else "simple"
 if not AS_ROOT:
     c.SimpleLocalProcessSpawner.home_dir_template = str(DATA / "homes" / "{username}")
-c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+
+
+def open_to_all(path: Path) -> bool:
+    """Can every account run this file (each folder above it open to others)?"""
+    path = Path(os.path.realpath(path))
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
+def users_python() -> tuple[Path, dict]:
+    """The Python every person's server runs with, and the environment it needs. The
+    course's environment when every account can run its interpreter. Otherwise (an
+    interpreter in root's home, as pyenv installs it) the same interpreter copied into
+    the hub's folder (hard links where it can), with a small environment on it that
+    reads the course's packages from the course's environment."""
+    if not AS_ROOT or open_to_all(Path(sys.executable)):
+        return Path(sys.executable), {}
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    base, copy, env = Path(sys.base_prefix), DATA / "python-base", DATA / "python"
+    needs = {"LD_LIBRARY_PATH": str(copy / "lib")}  # its libpython, before the RUNPATH in root's home
+
+    def link_or_copy(source, dest):
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copy2(source, dest)
+
+    if not (copy / "bin" / f"python{version}").exists():
+        (copy / "bin").mkdir(parents=True, exist_ok=True)
+        link_or_copy(Path(os.path.realpath(sys.executable)), copy / "bin" / f"python{version}")
+        shutil.copytree(base / "lib", copy / "lib", copy_function=link_or_copy, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("site-packages", "test", "idlelib", "tkinter",
+                                                      "turtledemo", "pkgconfig"))
+    if not (env / "bin" / "python").exists():
+        subprocess.run([str(copy / "bin" / f"python{version}"), "-m", "venv", "--without-pip", str(env)],
+                       check=True, timeout=120, env={**os.environ, **needs})
+    site = Path(sysconfig.get_paths()["purelib"])
+    bridge = env / "lib" / f"python{version}" / "site-packages" / "mentorkit-course-packages.pth"
+    bridge.write_text(f"import site; site.addsitedir({str(site)!r})\n", encoding="utf-8")
+    for shared in ("share", "etc"):  # Jupyter's data and configuration (extensions, templates)
+        link = env / shared
+        if not link.exists() and (BIN.parent / shared).exists():
+            link.symlink_to(BIN.parent / shared)
+    # the course's commands (jupyter, nbgrader, alembic...) on this Python
+    for script in BIN.iterdir():
+        if not script.is_file() or script.is_symlink() or (env / "bin" / script.name).exists():
+            continue
+        with script.open("rb") as handle:
+            first = handle.readline()
+        if first.startswith(b"#!") and Path(first[2:].decode(errors="replace").strip()).parent == BIN:
+            copy = env / "bin" / script.name
+            copy.write_bytes(f"#!{env / 'bin' / 'python'}\n".encode() + script.read_bytes()[len(first):])
+            copy.chmod(0o755)
+    return env / "bin" / "python", needs
+
+
+USERS_PYTHON, USERS_PYTHON_ENV = users_python()
+c.Spawner.cmd = [str(USERS_PYTHON), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = PARTICIPANT_HOME_PAGE
 c.Spawner.args = ["--ServerApp.allow_root=False",
-                  *[f"--MappingKernelManager.{key}={json.dumps(value)}" for key, value in KERNEL_CULLING.items()]]
+                  *[f"--MappingKernelManager.{key}={json.dumps(value)}"
+                    for key, value in KERNEL_CULLING.items()]]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.mem_guarantee = None
-c.Spawner.environment = {"PATH": f"{BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin"}
+c.Spawner.environment = {"PATH": os.pathsep.join([str(USERS_PYTHON.parent), "/usr/local/bin:/usr/bin:/bin"]),
+                         **USERS_PYTHON_ENV}
 
 
 def student_config(username: str, home: Path) -> str:
@@ -310,6 +370,7 @@ def give_course(spawner) -> None:
     (config_dir / "labconfig").mkdir(parents=True, exist_ok=True)
     for folder in (config_dir.parent, config_dir, config_dir / "labconfig"):
         folder.chmod(0o755)
+    (config_dir / "migrated").touch()  # jupyter_core's marker: nothing from ~/.ipython to move here
     (config_dir / "nbgrader_config.py").write_text(
         instructor_config(home) if instructor else student_config(name, home), encoding="utf-8")
     # the formgrader and assignment-creation tools only for instructors
