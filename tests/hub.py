@@ -262,10 +262,12 @@ class Hub:
     def log_in(self, name: str, password: str) -> requests.Session | None:
         """A browser-like session logged in as ``name``, or None when the hub refuses."""
         session = requests.Session()
-        response = self._form(session, "login", {"username": name, "password": password})
-        me = session.get(f"{self.url}/hub/api/user", timeout=60,
-                         headers={"Referer": f"{self.url}/hub/home"})
-        if response.status_code < 400 and me.status_code == 200 and me.json().get("name") == name:
+        form = session.get(f"{self.url}/hub/login", timeout=60)
+        found = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+        response = session.post(f"{self.url}/hub/login", timeout=120, allow_redirects=False,
+                                data={"username": name, "password": password,
+                                      **({"_xsrf": found.group(1)} if found else {})})
+        if response.status_code in (302, 303) and "jupyterhub-hub-login" in session.cookies:
             return session
         session.close()
         return None

@@ -270,7 +270,7 @@ def test_participants_land_in_voila_and_facilitators_in_jupyterlab(hub, cohort):
     landing = {}
     for name in (P1, FACILITATOR):
         response = hub.user_request(name, "GET", "", allow_redirects=False)
-        landing[name] = response.headers.get("Location", "")
+        landing[name] = response.headers.get("Location", "").split("?")[0]
     assert landing[P1].endswith("/voila/render/modules/00-welcome.ipynb"), landing
     assert "/lab" in landing[FACILITATOR] and landing[FACILITATOR].endswith("modules/00-welcome.ipynb"), landing
     page = hub.user_request(P1, "GET", "voila/render/modules/00-welcome.ipynb")
@@ -380,7 +380,8 @@ def test_the_exchange_lets_nobody_touch_anyone_elses_work(hub, cohort):
             f"FEEDBACK, NOTEBOOK, ASSIGNMENT = {str(feedback[0])!r}, {SOURCE.name!r}, {ASSIGNMENT!r}\n"
             + EXCHANGE_ATTACK)
     result = json.loads(hub.run_code(P1, code).strip().splitlines()[-1])
-    assert all(value.startswith("refused") for value in result.values()), result
+    allowed = {label: value for label, value in result.items() if not value.startswith("refused")}
+    assert not allowed, allowed
     after = {p: p.read_bytes() for p in before if p.exists()}
     assert after == before, "the exchange changed under the attack"
 
@@ -414,8 +415,9 @@ def test_the_formgrader_runs_nothing_a_participant_wrote(hub, cohort, browser, t
         page.goto(f"{hub.url}/hub/login")
         page.fill("input[name=username]", FACILITATOR)
         page.fill("input[name=password]", cohort[FACILITATOR])
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url(re.compile(r".*/user/.*|.*/hub/(home|spawn).*"), timeout=60_000)
+        with page.expect_navigation(timeout=60_000):
+            page.click("input[type=submit], button[type=submit]")
+        assert any(c["name"] == "jupyterhub-hub-login" for c in context.cookies()), page.url
         page.goto(f"{hub.url}/user/{FACILITATOR}/formgrader/submissions/{mine[0]['id']}/")
         page.wait_for_selector(f"text=MARK-{TAG}", timeout=60_000)
         page.wait_for_timeout(1500)

@@ -309,7 +309,8 @@ def student_config(username: str, home: Path) -> str:
             f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
             f"c.CourseDirectory.student_id = {username!r}\n"
             f"c.Exchange.root = {str(EXCHANGE)!r}\n"
-            f"c.Exchange.assignment_dir = {str(home / 'assignments')!r}\n")
+            f"c.Exchange.assignment_dir = {str(home / 'assignments')!r}\n"
+            "c.ExchangeFactory.submit = 'mentorkit.hub_exchange.SubmitPrivately'\n")
 
 
 def instructor_config(home: Path) -> str:

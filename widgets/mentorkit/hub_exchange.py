@@ -1,5 +1,12 @@
 """nbgrader's exchange on a hub where each person is their own OS account.
 
+nbgrader opens each submission's folder to every account (mode 0777, so that
+the instructor can delete it later), counting on its unguessable name to hide
+it. :class:`SubmitPrivately` is nbgrader's submit that leaves the folder
+writable by its owner only; the participant's configuration selects it:
+
+    c.ExchangeFactory.submit = "mentorkit.hub_exchange.SubmitPrivately"
+
 nbgrader names a submission after the student id the submitter's own
 configuration declares, so on a shared exchange one participant could file a
 later submission under another's name, and ``nbgrader collect`` would take it
@@ -22,6 +29,7 @@ import os
 import pwd
 
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.submit import ExchangeSubmit
 
 FIRST_POD_UID = 200_000
 POD_UIDS = 1_000_000
@@ -65,3 +73,12 @@ class CollectOwnSubmissions(ExchangeCollect):
                                  record["filename"], record["username"])
         self.src_records = kept
         super().copy_files()
+
+
+class SubmitPrivately(ExchangeSubmit):
+    """``nbgrader submit`` whose submission only its owner can change (others can read
+    it with its name, as the facilitator's collect must)."""
+
+    def copy_files(self):
+        super().copy_files()
+        os.chmod(os.path.join(self.inbound_path, self.assignment_filename), 0o755)
