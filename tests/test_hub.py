@@ -241,13 +241,22 @@ def test_each_person_logs_in_with_their_own_password_only(hub, cohort):
 def test_nobody_opens_another_users_server(hub, cohort):
     p1 = hub.log_in(P1, cohort[P1])
     facilitator = hub.log_in(FACILITATOR, cohort[FACILITATOR])
+
+    def visit(session, owner):
+        """Open the owner's JupyterLab (through the hub's OAuth, as a browser does), then their files."""
+        page = session.get(f"{hub.url}/user/{owner}/lab", timeout=60)
+        files = session.get(f"{hub.url}/user/{owner}/api/contents", timeout=60)
+        return page, files
+
     try:
-        own = p1.get(f"{hub.url}/user/{P1}/api/contents", timeout=60)
-        assert own.status_code == 200, own.status_code  # the control
+        page, files = visit(p1, P1)  # the control: one's own server opens
+        assert page.status_code == 200 and files.status_code == 200, (page.status_code, files.status_code)
+        assert files.json()["type"] == "directory"
         for session, other in ((p1, P2), (p1, FACILITATOR), (facilitator, P1)):
-            response = session.get(f"{hub.url}/user/{other}/api/contents/", timeout=60)
-            assert response.status_code in (403, 404) or "/hub/login" in response.url, (other, response.url)
-            assert '"type": "directory"' not in response.text and '"content"' not in response.text
+            page, files = visit(session, other)
+            assert page.status_code == 403, (other, page.status_code, page.url)
+            assert files.status_code in (403, 404) or "/hub/login" in files.url, (other, files.status_code)
+            assert '"type": "directory"' not in files.text and '"content"' not in files.text
         with_token = hub.user_request(P2, "GET", "api/contents",
                                       headers={"Authorization": f"token {hub.tokens[P1]}"})
         assert with_token.status_code == 403, with_token.status_code
@@ -386,14 +395,17 @@ def test_the_exchange_lets_nobody_touch_anyone_elses_work(hub, cohort):
     assert after == before, "the exchange changed under the attack"
 
     # filing a submission under another participant's name: nbgrader takes it, the collect drops it
-    forged = hub.run_code(P1, (
-        "from nbgrader.apps import NbGraderAPI\nfrom traitlets.config import Config\n"
-        "import os, sys\nc = Config()\n"
+    forged = hub.run_code(P1, (  # what the Assignments tab does, under P2's name
+        "import os\nfrom traitlets.config import Config\nfrom nbgrader.auth import Authenticator\n"
+        "from nbgrader.coursedir import CourseDirectory\n"
+        "from nbgrader.exchange.default.submit import ExchangeSubmit\nc = Config()\n"
         f"c.CourseDirectory.course_id = {COURSE!r}\nc.CourseDirectory.student_id = {P2!r}\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
-        f"c.Exchange.assignment_dir = os.path.expanduser('~/assignments')\n"
-        f"print(NbGraderAPI(config=c).submit({ASSIGNMENT!r}, student_id={P2!r})['success'])\n"))
-    assert forged.strip().splitlines()[-1] == "True", forged
+        "c.Exchange.assignment_dir = os.path.expanduser('~/assignments')\n"
+        f"course = CourseDirectory(config=c)\ncourse.assignment_id = {ASSIGNMENT!r}\n"
+        "ExchangeSubmit(coursedir=course, authenticator=Authenticator(config=c), config=c).start()\n"
+        "print('SUBMITTED')\n"))
+    assert forged.strip().splitlines()[-1] == "SUBMITTED", forged
     assert len(sorted(inbound.glob(f"{P2}+{ASSIGNMENT}+*"))) == len(theirs) + 1
     collected_p2 = Path(pwd.getpwnam(FACILITATOR).pw_dir) / "course" / "submitted" / P2 / ASSIGNMENT
     stamp = (collected_p2 / "timestamp.txt").read_text()
@@ -429,6 +441,6 @@ def test_the_formgrader_runs_nothing_a_participant_wrote(hub, cohort, browser, t
         # the control: the canary is observable when something does run in this page
         page.evaluate(f"() => fetch('/{CANARY}/control').catch(() => null)")
         page.wait_for_timeout(500)
-        assert fired == [f"{hub.url}/{CANARY}/control"], fired
+        assert fired and fired[0] == f"{hub.url}/{CANARY}/control", fired
     finally:
         context.close()
