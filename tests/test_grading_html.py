@@ -45,7 +45,8 @@ def test_nbgraders_templates_render_a_reflection_without_its_markup(template):
     config.HTMLExporter.extra_template_paths = [
         str(Path(handlers.__file__).parent / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(REFLECTION, metadata={"nbgrader": {
-        "grade": True, "solution": True, "grade_id": "reflection", "points": 1, "score": 1, "schema_version": 3,
+        "grade": True, "solution": True, "grade_id": "reflection", "points": 1, "score": 1,
+        "schema_version": 3,
         "locked": False, "task": False}})])
     html, _ = HTMLExporter(config=config).from_notebook_node(nb, resources=dict(RESOURCES))
     body = html[html.index("My reflection") - 200:]
