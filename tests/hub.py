@@ -96,7 +96,8 @@ class Hub:
             taken = [name for name in names if os_account(name)]
             if taken:
                 raise RuntimeError(f"OS accounts already exist for {taken}: the hub would reuse them")
-            closed = [p for p in [self.data, *self.data.parents] if not p.stat().st_mode & 0o001]
+            self.data.chmod(0o755)  # the hub keeps its secrets in a closed folder inside
+            closed = [p for p in self.data.parents if not p.stat().st_mode & 0o001]
             if closed:
                 raise RuntimeError(f"{closed[0]} is closed to other accounts: use world_readable_dir()")
             self.accounts_made = names
