@@ -234,9 +234,15 @@ def test_each_person_logs_in_with_their_own_password_only(hub, cohort):
     outsider = f"mkt{TAG}x"
     hub.sign_up(outsider, cohort[P1])
     assert hub.log_in(outsider, cohort[P1]) is None
-    # nobody is a JupyterHub admin
+    # nobody is a JupyterHub admin; facilitators (only) see NativeAuthenticator's sign-up page
     users = hub.api("GET", "users").json()
     assert not [u["name"] for u in users if u.get("admin")]
+    for name, status in ((FACILITATOR, 200), (P1, 403)):
+        session = hub.log_in(name, cohort[name])
+        page = session.get(f"{hub.url}/hub/authorize", timeout=60)
+        session.close()
+        assert page.status_code == status, (name, page.status_code)
+        assert (P1 in page.text) == (status == 200), name
 
 
 def test_nobody_opens_another_users_server(hub, cohort):
