@@ -242,7 +242,7 @@ def test_each_person_logs_in_with_their_own_password_only(hub, cohort):
         page = session.get(f"{hub.url}/hub/authorize", timeout=60)
         session.close()
         assert page.status_code == status, (name, page.status_code)
-        assert (P1 in page.text) == (status == 200), name
+        assert (P2 in page.text) == (status == 200), name  # the list of sign-ups
 
 
 def test_nobody_opens_another_users_server(hub, cohort):
