@@ -453,3 +453,31 @@ def test_the_formgrader_runs_nothing_a_participant_wrote(hub, cohort, browser, t
         assert fired and fired[0] == f"{hub.url}/{CANARY}/control", fired
     finally:
         context.close()
+
+
+def test_a_page_that_lost_its_kernel_says_so(hub, cohort, browser, tmp_path):
+    """A participant's course home in Voila; the kernel goes (as the culler would stop it):
+    the page says so, and nothing typed in it is touched."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{hub.url}/hub/login")
+        page.fill("input[name=username]", P3)
+        page.fill("input[name=password]", cohort[P3])
+        with page.expect_navigation(timeout=60_000):
+            page.click("input[type=submit], button[type=submit]")
+        page.goto(f"{hub.url}/user/{P3}/voila/render/modules/00-welcome.ipynb", timeout=120_000)
+        page.wait_for_selector(".jp-OutputArea-output, .widget-html-content", timeout=120_000)
+        notice = page.locator("#mk-kernel-lost")
+        page.evaluate("() => window.mkCheckKernel()")  # the control: the kernel is there, all quiet
+        page.wait_for_timeout(1500)
+        assert notice.is_hidden()
+        kernel = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data')"
+                               ".textContent).kernelId")
+        assert hub.user_request(P3, "DELETE", f"api/kernels/{kernel}").status_code == 204
+        page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+        notice.wait_for(state="visible", timeout=10_000)
+        assert "lost its connection" in notice.inner_text()
+        page.screenshot(path=str(tmp_path / "kernel-lost.png"))
+    finally:
+        context.close()
