@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import time
 
 import psutil
 import pytest
 
-from .hub import Hub
+from .hub import Hub, world_readable_dir
 from .servers import BIN, ROOT, Server, free_port, voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,13 +60,23 @@ def extension(tmp_path_factory):
         yield running
 
 
+# as root the hub makes an OS account per name: one nobody else on the machine has
+LEARNER = f"mkt{secrets.token_hex(2)}learner"
+PASSWORD = secrets.token_urlsafe(12)
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    with Hub(tmp_path_factory.mktemp("voila-hub"), students=["learner"]) as running:
-        running.start()
-        running.token_for("learner")
-        running.spawn("learner")
-        yield running
+def hub():
+    data = world_readable_dir()
+    try:
+        with Hub(data, students=[LEARNER]) as running:
+            running.start()
+            assert running.sign_up(LEARNER, PASSWORD).status_code == 200
+            running.token_for(LEARNER)
+            running.spawn(LEARNER)
+            yield running
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def api_json(server: Server, path: str):
@@ -203,17 +214,17 @@ def test_as_a_server_extension_closing_the_page_shuts_its_kernel_down(browser, e
 def test_on_the_course_hub_closing_the_page_shuts_its_kernel_down(browser, hub):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{hub.url}/hub/login?next=/user/learner/api/status", timeout=120_000)
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill("any")  # the test hub's dummy authenticator
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/user/learner/api/status", timeout=120_000)
+    page.goto(f"{hub.url}/hub/login?next=/user/{LEARNER}/api/status", timeout=120_000)
+    page.fill("input[name=username]", LEARNER)
+    page.fill("input[name=password]", PASSWORD)  # the one the learner signed up with
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**/user/{LEARNER}/api/status", timeout=120_000)
     failed = failed_responses(page)
 
     def listed() -> set[str]:
-        return {k["id"] for k in hub.user_json("learner", "GET", "api/kernels")}
+        return {k["id"] for k in hub.user_json(LEARNER, "GET", "api/kernels")}
 
-    kernel_id = open_page(page, f"{hub.url}/user/learner{PAGE}")
+    kernel_id = open_page(page, f"{hub.url}/user/{LEARNER}{PAGE}")
     assert kernel_id in listed()
     page.close(run_before_unload=True)
     wait_until(lambda: kernel_id not in listed(),
