@@ -314,15 +314,16 @@ def student_config(username: str, home: Path) -> str:
 
 
 def instructor_config(home: Path) -> str:
-    return (f"c = get_config()  # noqa: F821\n"
-            f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-            f"c.CourseDirectory.root = {str(home / 'course')!r}\n"
-            f"c.Exchange.root = {str(EXCHANGE)!r}\n"
-            "c.ExchangeFactory.collect = 'mentorkit.hub_exchange.CollectOwnSubmissions'\n"
-            "# the Formgrader and feedback never run a participant's markup (as nbgrader_config.py)\n"
-            "c.HTMLExporter.sanitize_html = True\n"
-            "c.HTMLExporter.filters = {'strip_files_prefix': "
-            "'mentorkit.grading_html.strip_files_prefix_clean'}\n")
+    lines = ["c = get_config()  # noqa: F821",
+             f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+             f"c.CourseDirectory.root = {str(home / 'course')!r}",
+             f"c.Exchange.root = {str(EXCHANGE)!r}",
+             # the Formgrader and feedback never run a participant's markup (as nbgrader_config.py)
+             "c.HTMLExporter.sanitize_html = True",
+             "c.HTMLExporter.filters = {'strip_files_prefix': 'mentorkit.grading_html.strip_files_prefix_clean'}"]
+    if AS_ROOT:  # with one account for everyone (not root) there is no owner to check
+        lines.append("c.ExchangeFactory.collect = 'mentorkit.hub_exchange.CollectOwnSubmissions'")
+    return "\n".join(lines) + "\n"
 
 
 def give_course(spawner) -> None:
