@@ -320,7 +320,8 @@ def instructor_config(home: Path) -> str:
              f"c.Exchange.root = {str(EXCHANGE)!r}",
              # the Formgrader and feedback never run a participant's markup (as nbgrader_config.py)
              "c.HTMLExporter.sanitize_html = True",
-             "c.HTMLExporter.filters = {'strip_files_prefix': 'mentorkit.grading_html.strip_files_prefix_clean'}"]
+             "c.HTMLExporter.filters = {'strip_files_prefix':"
+             " 'mentorkit.grading_html.strip_files_prefix_clean'}"]
     if AS_ROOT:  # with one account for everyone (not root) there is no owner to check
         lines.append("c.ExchangeFactory.collect = 'mentorkit.hub_exchange.CollectOwnSubmissions'")
     return "\n".join(lines) + "\n"
