@@ -8,7 +8,7 @@ that already exist on the machine, and ``stop()`` removes the accounts it made
 (with their homes). The state folder must then be reachable by every account
 (``world_readable_dir()`` makes one under /tmp).
 
-    with Hub(tmp_path, students=["s1", "s2"]) as hub:
+    with Hub(world_readable_dir(), students=["mkts1", "mkts2"]) as hub:
         hub.start()
         token = hub.token_for("s1")
         hub.spawn("s1")

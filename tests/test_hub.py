@@ -100,13 +100,15 @@ def test_the_assignment_has_checks_worth_points_and_a_reflection():
     assert any(c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution") for c in nb.cells)
 
 
-def test_the_hub_refuses_a_shared_password_and_plain_beyond_loopback(tmp_path):
-    """Loading the configuration with a shared password, or (not root) on 0.0.0.0, stops the hub."""
+def test_the_hub_refuses_a_shared_password_and_says_when_it_is_plain_http(tmp_path):
+    """Loading the configuration with a shared password, or (not root) on 0.0.0.0, stops the hub;
+    plain HTTP is announced on every page, HTTPS is served when given a certificate."""
     config = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
     script = ("import sys; from traitlets.config import Config; c = Config()\n"
               f"exec(open({str(config)!r}).read(),\n"
               f"     {{'get_config': lambda: c, '__file__': {str(config)!r}}})\n"
-              "print('LOADED', c.JupyterHub.bind_url, c.JupyterHub.template_vars.get('announcement', ''))\n")
+              "notice = c.JupyterHub.template_vars if 'template_vars' in c.JupyterHub else {}\n"
+              "print('LOADED', c.JupyterHub.bind_url, notice.get('announcement', ''))\n")
     base = {**os.environ, "MENTORKIT_HUB_DATA": str(tmp_path), "MENTORKIT_INSTRUCTORS": "mktnobodyfac"}
     shared = subprocess.run([sys.executable, "-c", script], env={**base, "MENTORKIT_HUB_PASSWORD": "x" * 12},
                             capture_output=True, text=True, timeout=60)
@@ -118,6 +120,13 @@ def test_the_hub_refuses_a_shared_password_and_plain_beyond_loopback(tmp_path):
         assert "plain HTTP" in plain.stderr
     else:
         assert plain.returncode != 0 and "must run as root" in plain.stderr, plain.stderr
+    # given a certificate, it serves HTTPS and says nothing about plain HTTP
+    cert = {"MENTORKIT_HUB_SSL_CERT": str(tmp_path / "cert.pem"),
+            "MENTORKIT_HUB_SSL_KEY": str(tmp_path / "key.pem")}
+    https = subprocess.run([sys.executable, "-c", script], env={**base, **cert},
+                           capture_output=True, text=True, timeout=60)
+    assert "LOADED https://127.0.0.1" in https.stdout, https
+    assert "plain HTTP" not in https.stdout + https.stderr, https
 
 
 @pytest.fixture(scope="module")
