@@ -228,6 +228,23 @@ def test_the_cohort_is_graded_and_gets_feedback(hub, cohort):
     assert feedback["type"] == "directory" and feedback["content"], feedback
 
 
+def test_feedback_shows_a_reflections_markup_as_text(hub, cohort):
+    fetched = hub.user_json(P1, "POST", "assignments/fetch_feedback",
+                            data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+    assert fetched["success"], fetched
+    folder = hub.user_json(P1, "GET", f"api/contents/assignments/{ASSIGNMENT}/feedback")
+    pages = [item["path"] for item in folder["content"] if item["type"] == "directory"]
+    html = "".join(item["path"] for item in folder["content"] if item["name"].endswith(".html"))
+    for sub in pages:  # feedback/<timestamp>/<notebook>.html
+        for item in hub.user_json(P1, "GET", f"api/contents/{sub}")["content"]:
+            if item["name"].endswith(".html"):
+                html += hub.user_json(P1, "GET", f"api/contents/{item['path']}")["content"]
+    assert f"MARK-{TAG}" in html  # P1's reflection is in the feedback
+    canary = CANARY.replace("-", "_")
+    assert f"<script>window.{canary}" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    assert f"&lt;script&gt;window.{canary}" in html
+
+
 def test_each_person_logs_in_with_their_own_password_only(hub, cohort):
     for name in [FACILITATOR, *PARTICIPANTS]:  # the controls: one's own password works
         session = hub.log_in(name, cohort[name])
@@ -343,6 +360,28 @@ def test_a_kernel_reads_nothing_of_anyone_else_nor_of_the_hub(hub, cohort):
     assert all(seen[str(p)].startswith(("read", "listed")) for p in own), seen
     leaked = {p: r for p, r in seen.items() if Path(p) not in own and not r.startswith("refused")}
     assert not leaked, leaked
+
+
+@NEEDS_ROOT
+def test_a_kernel_cannot_reach_another_server_behind_the_proxy(hub, cohort):
+    """P2's server listens on loopback; P1's kernel asks it directly, with P1's own token."""
+    url = None
+    for pid in hub.server_pids():
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        values = dict(item.decode(errors="replace").partition("=")[::2] for item in environ if b"=" in item)
+        if values.get("JUPYTERHUB_USER") == P2 and values.get("JUPYTERHUB_SERVICE_URL"):
+            url = values["JUPYTERHUB_SERVICE_URL"]
+    assert url, "P2's server was not found"
+    code = (f"import os, urllib.request, urllib.error\nurl = {url!r}.rstrip('/') + '/api/contents'\n"
+            "request = urllib.request.Request(url, headers={'Authorization': 'token ' + "
+            "os.environ['JUPYTERHUB_API_TOKEN']})\n"
+            "try:\n    print('answered', urllib.request.urlopen(request, timeout=20).status)\n"
+            "except urllib.error.HTTPError as e:\n    print('refused', e.code)\n")
+    answer = hub.run_code(P1, code).strip().splitlines()[-1]
+    assert answer.startswith("refused 40"), answer
 
 
 @NEEDS_ROOT
