@@ -233,3 +233,20 @@ def test_on_the_course_hub_closing_the_page_shuts_its_kernel_down(browser, hub):
     assert refused_shutdowns(hub.log_tail(5000), kernel_id) == []
     assert failed == []
     context.close()
+
+
+@pytest.mark.parametrize("where", ["standalone", "extension"])
+def test_the_lost_kernel_notice_stays_hidden_while_the_kernel_lives(browser, request, where):
+    """The page asks the server for its kernel (kernel_watch.html.j2); while the kernel
+    lives the answer is yes, under Voila alone and as JupyterLab's extension alike.
+    The notice appearing when the kernel goes is checked on the hub (test_hub.py)."""
+    server = request.getfixturevalue(where)
+    context = browser.new_context()
+    page = context.new_page()
+    failed = failed_responses(page)
+    open_page(page, server.url(PAGE))
+    page.evaluate("() => window.mkCheckKernel()")
+    page.wait_for_timeout(2000)
+    assert page.locator("#mk-kernel-lost").is_hidden()
+    assert failed == []
+    context.close()
