@@ -529,3 +529,31 @@ def test_a_page_that_lost_its_kernel_says_so(hub, cohort, browser, tmp_path):
         page.screenshot(path=str(tmp_path / "kernel-lost.png"))
     finally:
         context.close()
+
+
+def test_on_the_hub_closing_a_page_gives_its_kernel_back(hub, cohort, browser):
+    """The course template's shutdown on unload works behind the hub's log-in too
+    (test_voila_kernels.py has the same check under Voila alone and as an extension)."""
+    from .test_voila_kernels import PAGE, failed_responses, open_page, refused_shutdowns, wait_until
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login?next=/user/{P2}/api/status", timeout=120_000)
+    page.fill("input[name=username]", P2)
+    page.fill("input[name=password]", cohort[P2])
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**/user/{P2}/api/status", timeout=120_000)
+    failed = failed_responses(page)
+
+    def listed() -> set[str]:
+        return {k["id"] for k in hub.user_json(P2, "GET", "api/kernels")}
+
+    kernel_id = open_page(page, f"{hub.url}/user/{P2}{PAGE}")
+    assert kernel_id in listed()
+    page.close(run_before_unload=True)
+    wait_until(lambda: kernel_id not in listed(),
+               f"kernel {kernel_id} still listed after the page was closed",
+               lambda: hub.log_tail(5000))
+    assert refused_shutdowns(hub.log_tail(5000), kernel_id) == []
+    assert failed == []
+    context.close()
