@@ -49,6 +49,19 @@ def world_readable_dir(prefix: str = "mentorkit-hub-") -> Path:
     return path
 
 
+def open_to_all(path: Path) -> bool:
+    """Can every account reach this path (each folder above it open to others)?"""
+    path = Path(os.path.realpath(path))
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
+# Why a hub cannot give each person their own account here, or None when it can.
+CLOSED_COURSE = (
+    f"the course folder {ROOT} is closed to other accounts (a folder above it lets only its owner "
+    "in), so per-person accounts could not run the course from it" if AS_ROOT and not open_to_all(ROOT)
+    else None)
+
+
 def os_account(name: str):
     try:
         return pwd.getpwnam(name)

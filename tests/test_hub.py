@@ -36,9 +36,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .hub import AS_ROOT, Hub, world_readable_dir
+from .hub import AS_ROOT, CLOSED_COURSE, Hub, world_readable_dir
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CLOSED_COURSE is not None, reason=str(CLOSED_COURSE))]
 
 ROOT = Path(__file__).resolve().parents[1]
 TAG = secrets.token_hex(2)  # OS accounts: names nobody else on the machine has

@@ -291,6 +291,12 @@ def users_python() -> tuple[Path, dict]:
     return env / "bin" / "python", needs
 
 
+if AS_ROOT:  # every account runs the course's packages and reads its templates from here
+    for needed in (COURSE, Path(sysconfig.get_paths()["purelib"])):
+        if not open_to_all(needed):
+            refuse(f"{needed} is closed to other accounts (a folder above it lets only its owner in), "
+                   "so nobody's server could run the course from it: put the course where every "
+                   "account can read it, e.g. /srv/mentorkit.")
 USERS_PYTHON, USERS_PYTHON_ENV = users_python()
 c.Spawner.cmd = [str(USERS_PYTHON), "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = PARTICIPANT_HOME_PAGE
