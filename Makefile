@@ -47,7 +47,7 @@ test: $(STAMP) $(PROXY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # A hub for a workshop on this machine: roster in deploy/jupyterhub/roster.csv,
-# MENTORKIT_HUB_PASSWORD for everyone's password (see docs/deploy.md).
+# a password per person, an OS account per person when run as root (docs/deploy.md).
 hub: $(STAMP) $(PROXY)
 	$(BIN)/jupyterhub -f $(HUB)/jupyterhub_config.py
 

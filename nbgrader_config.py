@@ -31,3 +31,9 @@ c.Execute.startup_timeout = 60
 # (no `raise NotImplementedError()` for a non-programmer to run into).
 c.ClearSolutions.code_stub = {"python": ""}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Grading pages never run a participant's markup: nbconvert cleans cell outputs
+# (sanitize_html), and the Formgrader's and feedback's Markdown cells go through
+# the same cleaner (their templates do not ask for it; see mentorkit/grading_html.py).
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"strip_files_prefix": "mentorkit.grading_html.strip_files_prefix_clean"}

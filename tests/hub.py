@@ -3,7 +3,12 @@
 free loopback ports, a state folder of its own, and an admin token for the
 REST API. Everything it starts is stopped by ``stop()``, and checked gone.
 
-    with Hub(tmp_path, students=["s1", "s2"]) as hub:
+As root, the hub makes an OS account per roster name: ``start()`` refuses names
+that already exist on the machine, and ``stop()`` removes the accounts it made
+(with their homes). The state folder must then be reachable by every account
+(``world_readable_dir()`` makes one under /tmp).
+
+    with Hub(world_readable_dir(), students=["mkts1", "mkts2"]) as hub:
         hub.start()
         token = hub.token_for("s1")
         hub.spawn("s1")
@@ -14,11 +19,16 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import requests
@@ -29,6 +39,34 @@ ROOT = Path(__file__).resolve().parents[1]
 HUB_DIR = ROOT / "deploy" / "jupyterhub"
 PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
+AS_ROOT = os.geteuid() == 0
+
+
+def world_readable_dir(prefix: str = "mentorkit-hub-") -> Path:
+    """A fresh folder every account can reach (a hub's state folder, when run as root)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    path.chmod(0o755)
+    return path
+
+
+def open_to_all(path: Path) -> bool:
+    """Can every account reach this path (each folder above it open to others)?"""
+    path = Path(os.path.realpath(path))
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
+# Why a hub cannot give each person their own account here, or None when it can.
+CLOSED_COURSE = (
+    f"the course folder {ROOT} is closed to other accounts (a folder above it lets only its owner "
+    "in), so per-person accounts could not run the course from it" if AS_ROOT and not open_to_all(ROOT)
+    else None)
+
+
+def os_account(name: str):
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None
 
 
 class Hub:
@@ -39,7 +77,8 @@ class Hub:
         self.admin_token = secrets.token_hex(16)
         self.tokens: dict[str, str] = {}
         self.proc: subprocess.Popen | None = None
-        self.log_path = self.data / "hub.log"
+        self.log_path = self.data / "hub" / "hub.log"
+        self.accounts_made: list[str] = []
         self.env = {
             **os.environ,
             "MENTORKIT_HUB_DATA": str(self.data),
@@ -65,6 +104,17 @@ class Hub:
             raise RuntimeError(f"configurable-http-proxy is missing ({PROXY}): `make test` installs it "
                                "with npm (`npm ci --prefix deploy/jupyterhub`).")
         self.data.mkdir(parents=True, exist_ok=True)
+        if AS_ROOT:
+            names = self.instructors + self.students
+            taken = [name for name in names if os_account(name)]
+            if taken:
+                raise RuntimeError(f"OS accounts already exist for {taken}: the hub would reuse them")
+            self.data.chmod(0o755)  # the hub keeps its secrets in a closed folder inside
+            closed = [p for p in self.data.parents if not p.stat().st_mode & 0o001]
+            if closed:
+                raise RuntimeError(f"{closed[0]} is closed to other accounts: use world_readable_dir()")
+            self.accounts_made = names
+        self.log_path.parent.mkdir(mode=0o700, exist_ok=True)
         log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [str(BIN / "jupyterhub"), "-f", str(HUB_DIR / "jupyterhub_config.py")],
@@ -122,7 +172,27 @@ class Hub:
             pass
         self.proc.wait(timeout=10)
         time.sleep(0.5)
-        return [pid for pid in self.server_pids() if _alive(pid)]
+        left = [pid for pid in self.server_pids() if _alive(pid)]
+        self.remove_accounts()
+        return left
+
+    def remove_accounts(self) -> None:
+        """Remove the OS accounts (and homes) this hub made, after ending their processes."""
+        for name in self.accounts_made:
+            account = os_account(name)
+            if account is None:
+                continue
+            for proc in Path("/proc").iterdir():
+                if proc.name.isdigit():
+                    try:
+                        if proc.stat().st_uid == account.pw_uid:
+                            os.kill(int(proc.name), signal.SIGKILL)
+                    except (OSError, ProcessLookupError):
+                        pass
+            subprocess.run(["userdel", "--remove", name], capture_output=True, timeout=60)
+            if Path(account.pw_dir).exists() and Path(account.pw_dir).parent == Path("/home"):
+                shutil.rmtree(account.pw_dir, ignore_errors=True)
+        self.accounts_made = []
 
     def __enter__(self) -> Hub:
         return self
@@ -181,6 +251,73 @@ class Hub:
         headers = {"Authorization": f"token {token}", **kwargs.pop("headers", {})}
         return requests.request(method, f"{self.url}/user/{name}/{path}", headers=headers,
                                 timeout=kwargs.pop("timeout", 300), **kwargs)
+
+    # -- people with passwords (NativeAuthenticator) --------------------------------------
+    def facilitator_password(self, name: str) -> str:
+        """The one-time password the hub wrote for a facilitator at its first start."""
+        for line in (self.data / "hub" / "facilitator-passwords.txt").read_text().splitlines():
+            who, _, password = line.partition("\t")
+            if who == name:
+                return password
+        raise KeyError(name)
+
+    def _form(self, session: requests.Session, page: str, fields: dict) -> requests.Response:
+        form = session.get(f"{self.url}/hub/{page}", timeout=60)
+        found = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+        data = {**fields, **({"_xsrf": found.group(1)} if found else {})}
+        return session.post(f"{self.url}/hub/{page}", data=data, timeout=120, allow_redirects=True)
+
+    def sign_up(self, name: str, password: str) -> requests.Response:
+        """A participant signs up with a password of their own."""
+        with requests.Session() as session:
+            return self._form(session, "signup", {"username": name, "signup_password": password,
+                                                  "signup_password_confirmation": password})
+
+    def log_in(self, name: str, password: str) -> requests.Session | None:
+        """A browser-like session logged in as ``name``, or None when the hub refuses."""
+        session = requests.Session()
+        form = session.get(f"{self.url}/hub/login", timeout=60)
+        found = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+        response = session.post(f"{self.url}/hub/login", timeout=120, allow_redirects=False,
+                                data={"username": name, "password": password,
+                                      **({"_xsrf": found.group(1)} if found else {})})
+        if response.status_code in (302, 303) and "jupyterhub-hub-login" in session.cookies:
+            return session
+        session.close()
+        return None
+
+    def run_code(self, name: str, code: str, timeout: float = 60) -> str:
+        """Run ``code`` in a new kernel of ``name``'s own server; returns what it printed."""
+        import websocket
+
+        kernel = self.user_json(name, "POST", "api/kernels", json={"name": "python3"})
+        token = self.tokens.get(name) or self.token_for(name)
+        url = f"ws://127.0.0.1:{self.port}/user/{name}/api/kernels/{kernel['id']}/channels"
+        ws = websocket.create_connection(url, header=[f"Authorization: token {token}"], timeout=timeout)
+        try:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "username": name, "session": uuid.uuid4().hex,
+                           "msg_type": "execute_request", "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": False,
+                            "user_expressions": {}, "allow_stdin": False}}))
+            out, deadline = [], time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                msg = json.loads(ws.recv())
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = msg["header"]["msg_type"]
+                if kind == "stream":
+                    out.append(msg["content"]["text"])
+                elif kind == "error":
+                    out.append("\n".join(msg["content"]["traceback"]))
+                elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                    return "".join(out)
+            raise TimeoutError(f"code in {name}'s kernel did not finish: {''.join(out)}")
+        finally:
+            ws.close()
+            self.user_request(name, "DELETE", f"api/kernels/{kernel['id']}")
 
     def user_json(self, name: str, method: str, path: str, **kwargs):
         response = self.user_request(name, method, path, **kwargs)

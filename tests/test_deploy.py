@@ -1,9 +1,12 @@
 """The production set-up (Zero to JupyterHub values) checked without a cluster:
-the pieces of Python and shell it carries are run here, for a facilitator and
-for a participant. The local hub itself runs for real in test_hub.py."""
+the values (and each single sign-on overlay) against the chart's own schema,
+and the pieces of Python and shell they carry, run for a facilitator and for a
+participant. The local hub itself runs for real in test_hub.py."""
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -11,34 +14,119 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mentorkit.hub_exchange import pod_uid
+
 ROOT = Path(__file__).resolve().parents[1]
-VALUES = yaml.safe_load((ROOT / "deploy" / "jupyterhub" / "z2jh-values.yaml").read_text(encoding="utf-8"))
+DEPLOY = ROOT / "deploy" / "jupyterhub"
+VALUES = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text(encoding="utf-8"))
+OVERLAYS = sorted(DEPLOY.glob("z2jh-auth-*.yaml"))
+# The chart's values schema and defaults, kept outside the repository (never committed).
+CHART = ROOT.parent / "shared" / "reference" / "z2jh"
+
+
+def merged(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@pytest.mark.parametrize("overlay", [None, *OVERLAYS], ids=lambda p: p.name if p else "z2jh-values.yaml")
+def test_values_are_valid_for_the_chart(overlay):
+    schema_file, defaults_file = CHART / "values.schema.yaml", CHART / "values.yaml"
+    if not schema_file.exists():
+        pytest.skip(f"the Zero to JupyterHub chart's schema is not on this machine ({schema_file})")
+    import jsonschema
+
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    values = merged(yaml.safe_load(defaults_file.read_text(encoding="utf-8")), VALUES)
+    if overlay is not None:
+        values = merged(values, yaml.safe_load(overlay.read_text(encoding="utf-8")))
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(values), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{'.'.join(map(str, e.path))}: {e.message}" for e in errors)
+
+
+def test_the_schema_check_catches_a_misspelt_key():
+    """The control: the same check refuses a value the chart does not know."""
+    schema_file = CHART / "values.schema.yaml"
+    if not schema_file.exists():
+        pytest.skip(f"the Zero to JupyterHub chart's schema is not on this machine ({schema_file})")
+    import jsonschema
+
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    values = merged(yaml.safe_load((CHART / "values.yaml").read_text(encoding="utf-8")), VALUES)
+    values["singleuser"]["defaultURL"] = "/lab"
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(values))
+
+
+def test_single_sign_on_https_and_no_admins():
+    config = VALUES["hub"]["config"]
+    assert config["JupyterHub"]["authenticator_class"] == "generic-oauth"
+    assert "openid" in config["GenericOAuthenticator"]["scope"]
+    assert "client_secret" not in json.dumps(VALUES)  # secrets live in a private values file
+    assert config["Authenticator"]["admin_users"] == []
+    assert VALUES["proxy"]["https"]["enabled"] is True
+    kinds = {yaml.safe_load(p.read_text())["hub"]["config"]["JupyterHub"]["authenticator_class"]
+             for p in OVERLAYS}
+    assert kinds == {"azuread", "generic-oauth"}
+
+
+def test_one_culling_policy_everywhere():
+    policy = json.loads((ROOT / "voila.json").read_text())["MappingKernelManager"]
+    binder = json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())["MappingKernelManager"]
+    kube = VALUES["singleuser"]["extraFiles"]["kernel-culling"]["data"]["MappingKernelManager"]
+    assert policy == binder == kube
+    assert policy["cull_connected"] is False  # a page still open keeps its kernel
+    assert policy["cull_idle_timeout"] > 0
 
 
 def test_values_have_the_course_set_up():
     single = VALUES["singleuser"]
-    assert single["defaultUrl"].endswith("modules/00-welcome.ipynb")
+    assert single["defaultUrl"] == "/voila/render/mentorkit/modules/00-welcome.ipynb"
     assert VALUES["cull"]["enabled"] is True and VALUES["cull"]["timeout"] > 0
     mounts = {m["mountPath"] for m in single["storage"]["extraVolumeMounts"]}
     assert "/srv/nbgrader/exchange" in mounts
     culling = single["extraFiles"]["kernel-culling"]["data"]["MappingKernelManager"]
     assert culling["cull_idle_timeout"] > 0
-    instructors = set(VALUES["hub"]["config"]["Authenticator"]["admin_users"])
-    assert instructors <= set(VALUES["hub"]["config"]["Authenticator"]["allowed_users"])
 
 
 class FakeSpawner:
     def __init__(self, name):
         self.user = type("User", (), {"name": name})()
-        self.environment, self.args = {}, []
+        self.environment, self.args, self.default_url = {}, [], None
+
+
+def hub_extra_config():
+    namespace = {"c": type("C", (), {"KubeSpawner": type("K", (), {})()})()}
+    exec(compile(VALUES["hub"]["extraConfig"]["mentorkit"], "extraConfig", "exec"), namespace)
+    return namespace
 
 
 def run_hub_hook(name):
-    namespace = {"c": type("C", (), {"KubeSpawner": type("K", (), {})()})()}
-    exec(compile(VALUES["hub"]["extraConfig"]["mentorkit"], "extraConfig", "exec"), namespace)
     spawner = FakeSpawner(name)
-    namespace["c"].KubeSpawner.pre_spawn_hook(spawner)
+    hub_extra_config()["c"].KubeSpawner.pre_spawn_hook(spawner)
     return spawner
+
+
+def test_each_pod_runs_as_a_uid_of_its_own():
+    kube = hub_extra_config()["c"].KubeSpawner
+    roster = VALUES["hub"]["config"]["Authenticator"]["allowed_users"]
+    uids = {name: kube.uid(FakeSpawner(name)) for name in roster}
+    assert len(set(uids.values())) == len(roster), uids
+    assert all(uid >= 200_000 and uid != 1000 for uid in uids.values())
+    assert all(kube.gid(FakeSpawner(name)) == uid for name, uid in uids.items())
+    # the facilitator's collect checks submissions against the same rule
+    assert all(pod_uid(name) == uid for name, uid in uids.items())
+
+
+def test_facilitators_land_in_jupyterlab_participants_in_voila():
+    assert run_hub_hook("facilitator").default_url.startswith("/lab/tree/mentorkit/")
+    assert run_hub_hook("amartin").default_url is None  # singleuser.defaultUrl: the course home in Voila
+    instructors = hub_extra_config()["INSTRUCTORS"]
+    assert instructors <= set(VALUES["hub"]["config"]["Authenticator"]["allowed_users"])
 
 
 def test_only_facilitators_get_the_formgrader():
@@ -51,7 +139,7 @@ def test_only_facilitators_get_the_formgrader():
 
 def nbgrader_config(role, user, home):
     config = type("Config", (), {})()
-    for section in ("CourseDirectory", "Exchange"):
+    for section in ("CourseDirectory", "Exchange", "ExchangeFactory", "HTMLExporter"):
         setattr(config, section, type(section, (), {})())
     env = {"MENTORKIT_ROLE": role, "JUPYTERHUB_USER": user, "HOME": str(home)}
     with pytest.MonkeyPatch.context() as patch:
@@ -65,10 +153,16 @@ def nbgrader_config(role, user, home):
 def test_nbgrader_config_per_role(tmp_path):
     student = nbgrader_config("student", "amartin", tmp_path)
     assert student.CourseDirectory.student_id == "amartin"
+    assert student.ExchangeFactory.submit == "mentorkit.hub_exchange.SubmitPrivately"
     assert student.Exchange.root == "/srv/nbgrader/exchange"
     assert student.Exchange.assignment_dir == str(tmp_path / "assignments")
     instructor = nbgrader_config("instructor", "facilitator", tmp_path)
     assert instructor.CourseDirectory.root == str(tmp_path / "mentorkit")
+    assert instructor.ExchangeFactory.collect == "mentorkit.hub_exchange.CollectOwnSubmissions"
+    assert instructor.HTMLExporter.sanitize_html is True
+    # the same settings as the course's nbgrader_config.py (the workshop hub's)
+    course = nbgrader_config_file(ROOT / "nbgrader_config.py")
+    assert instructor.HTMLExporter.filters == course.HTMLExporter.filters
     assert not hasattr(instructor.CourseDirectory, "student_id")
 
 
@@ -95,3 +189,11 @@ def test_post_start_copies_the_course_once(tmp_path, role):
     # a second start changes nothing, and an image without source/ is no error
     subprocess.run(["rm", "-rf", str(image / "source")], check=True)
     subprocess.run(["sh", "-c", script], env=env, check=True, timeout=30)
+
+
+def nbgrader_config_file(path: Path):
+    from traitlets.config import Config
+
+    config = Config()
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})
+    return config

@@ -11,7 +11,8 @@ tests drive a real Chromium against real servers and watch the kernel itself:
   (/api/kernels/<id>, 404 once gone) and its process among the server's children;
 - Voila as a Jupyter server extension, with token auth on: /api/kernels lists them;
 - the course's JupyterHub (deploy/jupyterhub), where the hub's login already
-  sets a signed `_xsrf` cookie: the template must not get in its way.
+  sets a signed `_xsrf` cookie: the template must not get in its way (in
+  test_hub.py, on the hub that module shares, with these helpers).
 
 One more test checks that Voila's own "lab" template still has the bug, so the
 others are known to catch it; once Voila fixes it upstream (voila#1458), that
@@ -27,7 +28,6 @@ import time
 import psutil
 import pytest
 
-from .hub import Hub
 from .servers import BIN, ROOT, Server, free_port, voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,15 +56,6 @@ def extension(tmp_path_factory):
     ]
     with Server(argv, port, cwd=ROOT, env={"MENTORKIT_HOME": str(home)}, token=token) as running:
         running.start("/api/status")
-        yield running
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    with Hub(tmp_path_factory.mktemp("voila-hub"), students=["learner"]) as running:
-        running.start()
-        running.token_for("learner")
-        running.spawn("learner")
         yield running
 
 
@@ -200,25 +191,18 @@ def test_as_a_server_extension_closing_the_page_shuts_its_kernel_down(browser, e
     context.close()
 
 
-def test_on_the_course_hub_closing_the_page_shuts_its_kernel_down(browser, hub):
+@pytest.mark.parametrize("where", ["standalone", "extension"])
+def test_the_lost_kernel_notice_stays_hidden_while_the_kernel_lives(browser, request, where):
+    """The page asks the server for its kernel (kernel_watch.html.j2); while the kernel
+    lives the answer is yes, under Voila alone and as JupyterLab's extension alike.
+    The notice appearing when the kernel goes is checked on the hub (test_hub.py)."""
+    server = request.getfixturevalue(where)
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{hub.url}/hub/login?next=/user/learner/api/status", timeout=120_000)
-    page.get_by_label("Username").fill("learner")
-    page.get_by_label("Password").fill("any")  # the test hub's dummy authenticator
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/user/learner/api/status", timeout=120_000)
     failed = failed_responses(page)
-
-    def listed() -> set[str]:
-        return {k["id"] for k in hub.user_json("learner", "GET", "api/kernels")}
-
-    kernel_id = open_page(page, f"{hub.url}/user/learner{PAGE}")
-    assert kernel_id in listed()
-    page.close(run_before_unload=True)
-    wait_until(lambda: kernel_id not in listed(),
-               f"kernel {kernel_id} still listed after the page was closed",
-               lambda: hub.log_tail(5000))
-    assert refused_shutdowns(hub.log_tail(5000), kernel_id) == []
+    open_page(page, server.url(PAGE))
+    page.evaluate("() => window.mkCheckKernel()")
+    page.wait_for_timeout(2000)
+    assert page.locator("#mk-kernel-lost").is_hidden()
     assert failed == []
     context.close()
