@@ -319,6 +319,11 @@ def test_participants_land_in_voila_and_facilitators_in_jupyterlab(hub, cohort):
     assert landing[FACILITATOR].endswith("modules/00-welcome.ipynb"), landing
     page = hub.user_request(P1, "GET", "voila/render/modules/00-welcome.ipynb")
     assert page.status_code == 200, page.status_code
+    # the learner's set-up, as with make start: the page header, no MathJax from a CDN,
+    # and JupyterLab without its news pop-up
+    assert 'class="mk-header"' in page.text and '"fullMathjaxUrl": null' in page.text
+    settings = hub.user_request(P1, "GET", "lab/api/settings/@jupyterlab/apputils-extension:notification")
+    assert settings.json()["schema"]["properties"]["fetchNews"]["default"] == "false"
 
 
 PROBE = r"""

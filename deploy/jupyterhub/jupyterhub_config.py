@@ -69,6 +69,7 @@ c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
 HERE = Path(__file__).resolve().parent
 COURSE = HERE.parents[1]
+LEARNER_LABCONFIG = COURSE / "share" / "jupyter" / "learner" / "labconfig"
 BIN = Path(sys.executable).parent
 DATA = Path(os.environ.get("MENTORKIT_HUB_DATA", HERE / "state")).resolve()
 STATE = DATA / "hub"            # the hub's database, cookie secret, passwords: root only
@@ -392,7 +393,13 @@ def give_course(spawner) -> None:
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.course_list": instructor,
         "nbgrader.server_extensions.validate_assignment": True,
-        "voila.server_extension": True}}}), encoding="utf-8")
+        "voila.server_extension": True},
+        # Voila pages load no MathJax (the course has no formulas; the default is a CDN)
+        "tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}), encoding="utf-8")
+    # the learner's JupyterLab defaults, as with make start (share/jupyter/learner): no news pop-up
+    (config_dir / "labconfig" / "default_setting_overrides.json").write_text(
+        (LEARNER_LABCONFIG / "default_setting_overrides.json").read_text(encoding="utf-8"),
+        encoding="utf-8")
     spawner.environment = {**spawner.environment,  # a new dict: never share one between users
                            "JUPYTER_CONFIG_DIR": str(config_dir),
                            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
