@@ -57,6 +57,60 @@ SELF_ASSESSMENTS: tuple[SelfAssessment, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class CoreStep:
+    """One lesson's share of the core path: the sections to read (their '## '
+    or '### ' headings, as written in the lesson) and the one thing to do,
+    either a scenario (by id) or an exercise (the heading of its section)."""
+
+    lesson: str
+    minutes: int
+    read: tuple[str, ...]
+    scenario: str = ""
+    exercise: str = ""
+
+    @property
+    def activity(self) -> str:
+        return self.scenario or self.exercise
+
+
+# The core path: about three hours through the whole course for a busy
+# clinician. Each lesson's summary at its top says the same in words, and the
+# welcome page's course map and the "Your progress" table show the minutes.
+CORE_PATH: tuple[CoreStep, ...] = (
+    CoreStep("00-welcome", 10, ("How the course works", "The lessons"), scenario="busy-mentor"),
+    CoreStep("01-models-of-mentoring", 15, ("Three tiers of support", "Which model fits?"),
+             scenario="which-model"),
+    CoreStep("02-setting-expectations", 20, ("Why expectations come first", "The terms worth agreeing"),
+             exercise="Build your mentoring agreement"),
+    CoreStep("03-feedback", 15, ("Honest, caring and without judgment", "A practical structure: five steps"),
+             scenario="critical-feedback"),
+    CoreStep("04-implicit-bias", 15, ("What implicit bias is", "Letters of recommendation"),
+             scenario="letter-of-recommendation"),
+    CoreStep("05-sponsorship", 15, ("Mentor or sponsor?", "What sponsors do"),
+             scenario="committee-nomination"),
+    CoreStep("06-allyship", 20, ("What allyship is", "Confronting unjust remarks"),
+             scenario="unjust-remark"),
+    CoreStep("07-impostor-feelings", 15, ("How a mentor responds", "When to suggest more help"),
+             scenario="impostor-feelings"),
+    CoreStep("08-developmental-networks", 15, ("From one mentor to a network", "Your part as a mentor"),
+             scenario="conflicting-advice"),
+    CoreStep("09-career-development", 15, ("Start with where they want to go",
+                                           "Guarding time: when to say no, and when to say yes"),
+             scenario="saying-no"),
+    CoreStep("10-peer-mentoring-groups", 10, ("Why a group?", "A session that works"),
+             scenario="peer-group-conflict"),
+    CoreStep("11-closing", 15, ("Why write a philosophy down",),
+             exercise="Your mentoring philosophy: a template"),
+)
+CORE_MINUTES = sum(step.minutes for step in CORE_PATH)
+
+
+def core_step(slug: str) -> CoreStep | None:
+    """The core path's step for a lesson, or None if the path skips it."""
+    return next((step for step in CORE_PATH if step.lesson == slug), None)
+
+
 def course_root() -> Path:
     """The course directory: ``$MENTORKIT_COURSE``, else the nearest folder
     above the working directory that holds ``exercises/``, else the checkout

@@ -13,7 +13,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from .. import progress as model
-from ..course import LESSONS, course_root
+from ..course import CORE_MINUTES, LESSONS, core_step, course_root
 from ..pages import ASSIGNMENTS
 from ..store import Store, StoreError
 from . import grading
@@ -33,6 +33,9 @@ MAP_CSS = """
 .mk-map ul { margin: 0; padding-left: 1.1em; }
 .mk-map a { color: #0b57d0; text-decoration: underline; }
 .mk-map a:visited { color: #6a1b9a; }
+.mk-map .mk-core { display: inline-block; margin-top: 0.2em; padding: 0 0.4em; font-size: 12px;
+  font-weight: normal; color: #1e3a5f; background: #e3ecf7; border: 1px solid #9db4d3;
+  border-radius: 3px; white-space: nowrap; }
 /* Never wider than the page: the table scrolls sideways inside its box (the
    widget boxes around it must be allowed to shrink), and on a phone each
    lesson becomes a block of labelled lines instead of six squeezed columns. */
@@ -48,6 +51,7 @@ MAP_CSS = """
     padding-right: 0.4em; }
   .mk-map td:empty { display: none; }
   .mk-map td[data-label]::before { content: attr(data-label) ": "; color: #3d3d3d; }
+  .mk-map .mk-core { margin: 0.2em 0 0 0; }
 }
 </style>
 """
@@ -96,6 +100,16 @@ def summary_text(progress: model.Progress) -> str:
     return "; ".join(parts)
 
 
+def core_marker(slug: str) -> str:
+    """'Core path: 20 min' under a lesson's title when the core path goes through it."""
+    step = core_step(slug)
+    if step is None:
+        return ""
+    return (f' <span class="mk-core" title="The core path: about {CORE_MINUTES} minutes through the '
+            f'whole course; each lesson\'s summary says what to read and do">'
+            f"Core path: {step.minutes} min</span>")
+
+
 def map_html(progress: model.Progress) -> str:
     """The "Your progress" table: one row per lesson."""
     summary = summary_text(progress)
@@ -103,7 +117,7 @@ def map_html(progress: model.Progress) -> str:
     for lesson in LESSONS:
         own = progress.for_lesson(lesson.slug, "lesson")
         title = (f'<a href="{esc(_href(lesson.notebook))}">{esc(lesson.title)}</a>' if own
-                 else f"{esc(lesson.title)} <em>(coming soon)</em>")
+                 else f"{esc(lesson.title)} <em>(coming soon)</em>") + core_marker(lesson.slug)
         cells = [f"{lesson.slug[:2]}", title, _status(own[0]) if own else ""]
         for kind in ("scenario", "assignment", "self-assessment"):
             items = [i for i in progress.for_lesson(lesson.slug, kind)
@@ -119,7 +133,9 @@ def map_html(progress: model.Progress) -> str:
     notes = "".join(f"<li>{esc(p)}</li>" for p in progress.problems)
     return (f'{MAP_CSS}<p class="mk-meta">{esc(summary)}.</p>'
             f'<div class="mk-map-wrap"><table class="mk-map">'
-            f'<caption class="mk-meta">Your progress through the course</caption>'
+            f'<caption class="mk-meta">Your progress through the course. <em>Core path</em> marks '
+            f"a lesson's minutes on the core path, about {round(CORE_MINUTES / 60)} hours in all; "
+            "each lesson's summary at its top says what to read and do.</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             + (f'<ul class="mk-status">{notes}</ul>' if notes else ""))
 
