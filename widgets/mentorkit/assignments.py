@@ -692,25 +692,26 @@ def read_feedback(html: str, form: Form) -> Feedback:
             section = _section(html, question.test_id)
             found = re.search(re.escape(HIDDEN_FAILED) + r"\s*([^<\n]*)", section)
             why = html_lib.unescape(found.group(1)).strip() if found else ""
+            why = re.sub(r"^q\d+ is not right yet\.\s*", "", why)
         checks.append((question.title, right, why))
     return Feedback(float(total.group(1)) if total else 0.0, float(total.group(2)) if total else 0.0,
                     checks, reflections)
 
 
 def _section(html: str, grade_id: str) -> str:
-    start = html.find(f'id="{grade_id}"')
+    """The part of the feedback page about one cell (nbgrader anchors each graded cell)."""
+    start = html.find(f'<a name="{grade_id}"></a>')
     if start < 0:
         return ""
-    end = html.find('class="nbgrader_cell', start + 1)
-    return html[start:end if end > 0 else start + 20000]
+    end = html.find("<a name=", start + 1)
+    return html[start:end if end > 0 else len(html)]
 
 
 def _comment(html: str, grade_id: str) -> str:
-    section = _section(html, grade_id)
-    found = re.search(r'class="[^"]*comment[^"]*"[^>]*>(.*?)</div>', section, re.S)
+    found = re.search(r"<b>Comments:</b>(.*?)</div>", _section(html, grade_id), re.S)
     if not found:
         return ""
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).strip()
 
 
 def digest(path: Path) -> str:

@@ -236,6 +236,7 @@ class FormView(widgets.VBox):
     def _changed(self, question: model.Question, value) -> None:
         self.answers.set(question.grade_id, value)
         self.verdicts[question.grade_id].value = ""
+        self.results.value = ""  # an earlier check's findings no longer hold
         self.save()
 
     def save(self) -> model.SaveResult:
