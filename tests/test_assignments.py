@@ -176,7 +176,8 @@ def test_source_notebooks_are_clean_and_free_of_widgets(slug):
             assert cell.outputs == [] and cell.execution_count is None
             assert not WIDGET_CODE.search(cell.source), cell.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for needed in ("Assignments page", "Check my answers", 'q1 = "B"', '["A", "C"]', "Validate", "facilitator"):
+    for needed in ("Assignments page", "Check my answers", 'q1 = "B"', '["A", "C"]', "Validate",
+                   "facilitator"):
         assert needed in text, f"{slug}: the instructions do not mention {needed}"
     for gone in ("Type the letter", "between the two quotes", "Nbgrader → Assignments"):
         assert gone not in text, f"{slug}: the instructions still say {gone!r}"
@@ -348,7 +349,8 @@ def test_empty_reflections_fail_validate_by_name_and_a_letter_without_quotes_get
     lasts = [ANSI.sub("", r["raw_error"]).strip().splitlines()[-1] for r in failed]
     assert "AssertionError: Reflection 1 is still empty: write your answer in its box." in lasts
     assert "AssertionError: Reflection 2 is still empty: write your answer in its box." in lasts
-    assert any(last.startswith(f"AssertionError: {var} should be one letter between quotes") for last in lasts)
+    form = f"AssertionError: {var} should be one letter between quotes"
+    assert any(last.startswith(form) for last in lasts)
     assert not any("NameError" in r["raw_error"] for r in failed)
 
 

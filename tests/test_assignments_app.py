@@ -112,7 +112,8 @@ def test_a_hand_edited_answer_in_the_wrong_form_is_named_without_a_traceback(cop
     fill(answers)
     answers.save()
     nb = nbformat.read(copy, as_version=4)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_sponsor_or_mentor")
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_sponsor_or_mentor")
     cell.source = "q1 = C"  # the quotes lost, as a learner typing by hand might
     nbformat.write(nb, copy)
     again = model.Answers(copy)

@@ -40,8 +40,11 @@ REFLECTIONS = ["Last year I put forward three people for talks, all men from my 
 COMMENT = "Specific and honest: the written criteria are a strong next step."
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str, near: str = "") -> Path:
+    """A screenshot (the page scrolls inside Voila's template: ``near`` is scrolled into view)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if near:
+        page.locator(near).last.scroll_into_view_if_needed()
     path = SHOTS / f"assignments-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
@@ -132,7 +135,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     text = check_answers(page)
     assert "Reflection 2 is still empty" in text and "Reflection 1 is still" not in text
     assert "has no answer" not in text
-    shot(page, "alone-one-empty")
+    shot(page, "alone-one-empty", ".mk-problems")
     type_reflection(page, form, 1, REFLECTIONS[1])
     wait_saved(page)
     text = check_answers(page)
@@ -142,7 +145,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     assert len(verdicts) == len(form.checks)
     assert all(v.startswith("Right.") for v in verdicts[:-1]) and verdicts[-1].startswith("Not this time.")
     assert len(verdicts[-1]) > len("Not this time.") + 5  # with a pointer to the lesson
-    shot(page, "alone-checked")
+    shot(page, "alone-checked", ".mk-verdict")
     no_code_shown(page)
     on_disk = model.Answers(copy, form)
     assert on_disk.value(form.reflections[1].grade_id) == REFLECTIONS[1]
@@ -176,7 +179,8 @@ def test_learning_alone_answers_survive_a_restart_and_a_course_update(page, alon
         right = model.answer_key(SELF_PACED)[first.grade_id][0]
         label = next(f"{c.key}. {c.text}" for c in first.choices if c.key == right)
         assert question(page, 0).get_by_label(label, exact=True).is_checked()
-        assert page.get_by_role("heading", name="Assignment 5: Sponsorship").is_visible()  # the learner's copy
+        # the learner's copy, not the updated release
+        assert page.get_by_role("heading", name="Assignment 5: Sponsorship").is_visible()
         shot(page, "alone-after-restart")
         page.get_by_role("button", name="← All assignments").click()
         page.wait_for_selector("text=Your assignments", timeout=30_000)
@@ -221,6 +225,7 @@ def cohort_server(cohort, tmp_path_factory):
            "MENTORKIT_HOME": str(tmp_path_factory.mktemp("participant-store"))}
     with voila(env=env) as running:
         running.start("/voila/")
+        running.config_dir = config_dir
         yield running
 
 
@@ -261,8 +266,18 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
     page.get_by_role("button", name="Yes, submit now").click()
     page.wait_for_selector("text=Submitted", timeout=60_000)
     assert " at " in page.locator(".mk-saved:has-text('Submitted')").inner_text()
-    shot(page, "cohort-submitted")
+    shot(page, "cohort-submitted", "text=Submitted")
     no_code_shown(page)
+
+    # The course map's view of it: the fetched copy, with answers (on a hub the participant
+    # has no release/ folder: the exchange's copy is the blank to compare with).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_CONFIG_DIR", str(cohort_server.config_dir))
+        patch.setenv("MENTORKIT_COURSE", str(cohort.homes))
+        patch.chdir(cohort.homes)
+        assert model.working_copy(ASSIGNMENT) == fetched
+        assert model.has_answers(ASSIGNMENT)
+        assert model.pristine_path(ASSIGNMENT).is_relative_to(cohort.exchange)
 
     # Two more participants: half done, and every check wrong.
     checks = form.checks
@@ -303,7 +318,8 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
             grade = gb.find_grade(reflection.grade_id, ASSIGNMENT, ASSIGNMENT, "aadeyemi")
             grade.manual_score = reflection.points
             grade.needs_manual_grade = False
-        gb.find_comment(form.reflections[0].grade_id, ASSIGNMENT, ASSIGNMENT, "aadeyemi").manual_comment = COMMENT
+        comment = gb.find_comment(form.reflections[0].grade_id, ASSIGNMENT, ASSIGNMENT, "aadeyemi")
+        comment.manual_comment = COMMENT
         gb.db.commit()
     autograded = nbformat.read(cohort.root / "autograded" / "aadeyemi" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                                as_version=4)
@@ -330,7 +346,7 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
         assert f"{item.title}: right." in feedback
     assert COMMENT in feedback
     assert "HIDDEN" not in feedback and "assert" not in feedback
-    shot(page, "cohort-feedback")
+    shot(page, "cohort-feedback", "text=Score:")
     no_code_shown(page)
     assert page_errors(page) == []
 

@@ -116,12 +116,32 @@ def start_self_paced(assignment_id: str, root: Path | None = None) -> Path:
     return target
 
 
+def pristine_path(assignment_id: str, root: Path | None = None) -> Path | None:
+    """The assignment as released: ``release/`` in the course, else (on a hub, where
+    participants have no release/) the copy nbgrader's exchange hands out."""
+    released = release_path(assignment_id, root)
+    if released.is_file():
+        return released
+    try:
+        config = nbgrader_config()
+        if not in_cohort(config):
+            return None
+        from nbgrader.exchange.default import Exchange
+
+        exchange_root = Path(Exchange(config=config).root)
+        course_id = config.CourseDirectory.course_id
+    except Exception:
+        return None
+    outbound = exchange_root / course_id / "outbound" / assignment_id / f"{assignment_id}.ipynb"
+    return outbound if outbound.is_file() else None
+
+
 def has_answers(assignment_id: str, root: Path | None = None) -> bool:
     """Whether the learner's working copy differs from the pristine release in at least one
     answer cell (False when there is no working copy, or no release to compare with)."""
     copy = working_copy(assignment_id)
-    released = release_path(assignment_id, root)
-    if copy is None or not released.is_file():
+    released = pristine_path(assignment_id, root)
+    if copy is None or released is None:
         return False
     if copy.resolve() == released.resolve():
         return False
@@ -283,26 +303,36 @@ class Answers:
         self._base = answer_sources(self.path)
         self._mine: dict[str, str] = {}
 
+    def _source(self, grade_id: str) -> str:
+        return self._mine.get(grade_id, self._base.get(grade_id, ""))
+
     def value(self, grade_id: str):
-        """The answer now: a letter, a list of letters, or a reflection's text."""
+        """The answer now: a letter, a list of letters, or a reflection's text ("" or []
+        when there is none the form can show)."""
         question = self.form.question(grade_id)
-        source = self._mine.get(grade_id, self._base.get(grade_id, ""))
+        source = self._source(grade_id)
         if question.kind == REFLECTION:
             return "" if source.strip() == BLANK_TEXT else source
+        keys = {c.key for c in question.choices}
         value = parse_answer(source, question.variable)
         if question.kind == SEVERAL:
-            return [v for v in value if isinstance(v, str)] if isinstance(value, (list, tuple)) else []
-        return value if isinstance(value, str) else ""
+            letters = [str(v).strip().upper() for v in value] if isinstance(value, (list, tuple)) else []
+            return [v for v in letters if v in keys]
+        letter = value.strip().upper() if isinstance(value, str) else ""
+        return letter if letter in keys else ""
 
     def unreadable(self, grade_id: str) -> bool:
-        """A knowledge check whose cell holds something other than an answer the form can show."""
+        """A knowledge check whose cell holds an answer the form cannot show (a hand edit in
+        the wrong form, such as `q1 = B` or `q3 = "A, C"`)."""
         question = self.form.question(grade_id)
         if question.kind == REFLECTION:
             return False
-        source = self._mine.get(grade_id, self._base.get(grade_id, ""))
-        code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#")).strip()
-        return bool(code) and not re.fullmatch(rf"{question.variable} = (\"[A-H]?\"|\[(\"[A-H]\"(, )?)*\])", code) \
-            and parse_answer(source, question.variable) is None
+        value = parse_answer(self._source(grade_id), question.variable)
+        keys = {c.key for c in question.choices}
+        if question.kind == SEVERAL:
+            return not (isinstance(value, (list, tuple))
+                        and all(isinstance(v, str) and v.strip().upper() in keys for v in value))
+        return not (isinstance(value, str) and (value.strip() == "" or value.strip().upper() in keys))
 
     def set(self, grade_id: str, value) -> None:
         question = self.form.question(grade_id)
@@ -410,12 +440,13 @@ def check(path: Path, form: Form | None = None, key: dict | None = None) -> Chec
         for question in form.questions:
             if grade_id in (question.test_id, question.grade_id, f"{question.grade_id}_written"):
                 if question.kind == REFLECTION:
-                    problems[question.grade_id] = f"{question.title} is still empty: write your answer in its box."
+                    problems[question.grade_id] = (f"{question.title} is still empty: "
+                                                   "write your answer in its box.")
                 elif not _answered(notebook, question):
                     problems[question.grade_id] = f"{question.title} has no answer yet."
                 else:
-                    problems[question.grade_id] = (f"{question.title}: the answer is not in a form that can be "
-                                                   f"marked ({message}). Choose again on this page.")
+                    problems[question.grade_id] = (f"{question.title}: the answer is not in a form that "
+                                                   f"can be marked ({message}). Choose again on this page.")
                 break
         else:
             problems.setdefault(f"_other{len(problems)}", message or "A check did not pass.")

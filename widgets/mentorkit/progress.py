@@ -153,7 +153,8 @@ def _assignments(root: Path, workdirs: list[Path], problems: list[str]) -> list[
             continue
         copy = _working_copy(slug, released, workdirs)
         status, detail = assignment_status(released, copy, problems)
-        if status == NOT_STARTED and copy != released and _answered(slug, root) and not detail.endswith("read"):
+        readable = not detail.endswith("read")
+        if status == NOT_STARTED and copy != released and readable and _answered(slug, root):
             status = STARTED  # an answer the cell count cannot see (a choice list emptied, say)
         items.append(Item("assignment", slug, titles[slug], (slug,),
                           released.relative_to(root).as_posix(), status, detail))

@@ -33,8 +33,8 @@ APP_CSS = """
 .mk-q .widget-checkbox .widget-label-basic { white-space: normal; height: auto; line-height: 1.35; }
 .mk-q .widget-checkbox label.widget-label-basic { display: flex; align-items: baseline; gap: 0.4em;
   width: auto; }
-.mk-reflection textarea { field-sizing: content; font-family: inherit; min-height: 6em; max-height: 40em; font-size: 15px;
-  line-height: 1.45; width: 100%; resize: vertical; }
+.mk-reflection textarea { field-sizing: content; font-family: inherit; min-height: 6em; max-height: 40em;
+  font-size: 15px; line-height: 1.45; width: 100%; resize: vertical; }
 .mk-reflection { width: 100%; max-width: 46em; }
 .mk-verdict { margin: 0.3em 0; padding: 0.3em 0.8em; border-left: 5px solid; background: #f7f7f7; }
 .mk-right { border-color: #1a7f37; } .mk-notyet { border-color: #b42318; }
@@ -214,8 +214,9 @@ class FormView(widgets.VBox):
             chosen = set(value or [])
             boxes = []
             for choice in question.choices:
-                tick = widgets.Checkbox(value=choice.key in chosen, description=f"{choice.key}. {choice.text}",
-                                        indent=False, layout=widgets.Layout(width="100%"))
+                tick = widgets.Checkbox(value=choice.key in chosen, indent=False,
+                                        description=f"{choice.key}. {choice.text}",
+                                        layout=widgets.Layout(width="100%"))
                 tick.observe(lambda change, q=question: self._ticked(q), names="value")
                 boxes.append(tick)
             group = widgets.VBox(boxes)
@@ -261,14 +262,16 @@ class FormView(widgets.VBox):
                      "Below each knowledge check you can see whether it is right.</p>")
         else:
             items = "".join(f"<li>{esc(p)}</li>" for p in result.problems)
-            text = f'<div role="alert"><p><strong>Not finished yet:</strong></p><ul class="mk-problems">{items}</ul></div>'
+            text = ('<div role="alert"><p><strong>Not finished yet:</strong></p>'
+                    f'<ul class="mk-problems">{items}</ul></div>')
         self.results.value = text
         for grade_id, (right, why) in result.marks.items():
             self._verdict(grade_id, right, why)
 
     def _verdict(self, grade_id: str, right: bool, why: str) -> None:
         css, word = ("mk-right", "Right.") if right else ("mk-notyet", "Not this time.")
-        self.verdicts[grade_id].value = f'<div class="mk-verdict {css}"><strong>{word}</strong> {esc(why)}</div>'
+        self.verdicts[grade_id].value = (f'<div class="mk-verdict {css}"><strong>{word}</strong> '
+                                         f"{esc(why)}</div>")
 
     def ask_submit(self, _=None) -> None:
         if self.answers.dirty and not self.save().saved:
@@ -302,10 +305,12 @@ class FormView(widgets.VBox):
                 "<p>There is no feedback yet. Your facilitator releases it after grading.</p>")]
             return
         feedback = model.read_feedback(pages[-1].read_text(encoding="utf-8"), self.form)
-        rows = [f"<h3>Feedback</h3><p><strong>Score: {feedback.score:g} of {feedback.max_score:g}</strong></p>"]
+        rows = ["<h3>Feedback</h3>",
+                f"<p><strong>Score: {feedback.score:g} of {feedback.max_score:g}</strong></p>"]
         for title, right, why in feedback.checks:
             css, word = ("mk-right", "right") if right else ("mk-notyet", "not this time")
-            rows.append(f'<div class="mk-verdict {css}"><strong>{esc(title)}: {word}.</strong> {esc(why)}</div>')
+            rows.append(f'<div class="mk-verdict {css}"><strong>{esc(title)}: {word}.</strong> '
+                        f"{esc(why)}</div>")
         for title, score, points, comment in feedback.reflections:
             note = f"<br>{esc(comment)}" if comment else ""
             rows.append(f'<div class="mk-verdict mk-right"><strong>{esc(title)}: {score:g} of {points:g} '
