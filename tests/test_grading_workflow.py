@@ -255,8 +255,8 @@ def test_feedback_shows_scores_and_comments_but_never_hidden_tests_or_rubrics(ru
 def test_a_wrong_form_scores_nothing_until_the_facilitator_overrides_it(run):
     """`q1 = "C."` or `q3 = "A, C"`: the visible check fails with its plain message and the
     check scores 0; a score typed by the facilitator replaces it in the export."""
-    tests = [t for check in run.rubric.checks for t in check.test_ids]
-    assert run.before_override == dict.fromkeys(tests, 0.0)
+    tests = [t for check in run.rubric.checks for t, points in check.test_points.items() if points]
+    assert {t: run.before_override[t] for t in tests} == dict.fromkeys(tests, 0.0)
     edited = BY_CASE["hand-edited-form"]
     graded = nbformat.read(run.course.root / "autograded" / edited.id / ASSIGNMENT /
                            f"{run.rubric.notebook}.ipynb", as_version=4)
