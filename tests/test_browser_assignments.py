@@ -132,6 +132,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     type_reflection(page, form, 0, REFLECTIONS[0])  # the second one stays empty
     wait_saved(page)
     shot(page, "alone-form")
+    shot(page, "alone-several", ".widget-checkbox")
     text = check_answers(page)
     assert "Reflection 2 is still empty" in text and "Reflection 1 is still" not in text
     assert "has no answer" not in text

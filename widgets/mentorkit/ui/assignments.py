@@ -40,6 +40,8 @@ APP_CSS = """
 .mk-right { border-color: #1a7f37; } .mk-notyet { border-color: #b42318; }
 .mk-problems li { color: #8a1c12; }
 .mk-saved { color: #14532d; font-size: 13px; min-height: 1.3em; }
+.mk-saved-line { position: sticky; bottom: 0; background: #ffffff; padding: 0.3em 0;
+  border-top: 1px solid #e3e7ec; z-index: 2; }  /* in view while the learner scrolls */
 .mk-row-item { display: flex; align-items: baseline; gap: 1em; border-bottom: 1px solid #e3e7ec;
   padding: 0.3em 0; }
 </style>
@@ -157,7 +159,7 @@ class FormView(widgets.VBox):
         self.form = model.read_form(path, assignment_id)
         self.answers = model.Answers(path, self.form)
         self.saved = widgets.HTML()
-        self.saved.add_class("mk-saved")
+        self.saved.add_class("mk-saved-line")
         self.verdicts: dict[str, widgets.HTML] = {}
         self.inputs: dict[str, widgets.Widget] = {}
         back_button = _button("← All assignments")
