@@ -220,7 +220,10 @@ def test_outside_a_cohort_nothing_is_fetched(monkeypatch, tmp_path):
     assert model.fetched_path(SLUG, config) is None
     (tmp_path / "nbgrader_config.py").write_text(
         'c = get_config()\nc.CourseDirectory.course_id = "mentorkit"\n'
+        f'c.Exchange.root = {str(tmp_path / "exchange")!r}\n'
         f'c.Exchange.assignment_dir = {str(tmp_path / "work")!r}\n')
+    assert not model.in_cohort(model.nbgrader_config())  # a course, but no exchange to reach
+    (tmp_path / "exchange").mkdir()
     config = model.nbgrader_config()
     assert model.in_cohort(config)
     assert model.fetched_path(SLUG, config) == tmp_path / "work" / SLUG / f"{SLUG}.ipynb"

@@ -573,8 +573,16 @@ def nbgrader_config():
 
 
 def in_cohort(config) -> bool:
-    """A cohort participant's nbgrader configuration names the course; a self-paced learner has none."""
-    return bool(config.get("CourseDirectory", {}).get("course_id"))
+    """A cohort participant's nbgrader configuration names the course and an exchange that
+    exists; a self-paced learner has neither."""
+    if not config.get("CourseDirectory", {}).get("course_id"):
+        return False
+    try:
+        from nbgrader.exchange.default import Exchange
+
+        return Path(Exchange(config=config, log=_quiet()).root).is_dir()
+    except Exception:
+        return False
 
 
 def _assignment_dir(config) -> Path:
