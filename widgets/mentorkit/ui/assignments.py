@@ -40,8 +40,12 @@ APP_CSS = """
 .mk-right { border-color: #1a7f37; } .mk-notyet { border-color: #b42318; }
 .mk-problems li { color: #8a1c12; }
 .mk-saved { color: #14532d; font-size: 13px; min-height: 1.3em; }
-.mk-saved-line { position: sticky; bottom: 0; background: #ffffff; padding: 0.3em 0;
-  border-top: 1px solid #e3e7ec; z-index: 2; }  /* in view while the learner scrolls */
+/* the saved line stays in view at the foot of the window while the learner scrolls */
+.mk-saved-line .mk-saved, .mk-saved-line .mk-status { position: fixed; bottom: 0; left: 0; right: 0; z-index: 20; background: #ffffff;
+  padding: 0.45em 2em; border-top: 1px solid #c9d1da; font-size: 14px; }
+.mk-form { padding-bottom: 3em; }
+/* Lumino's panels contain their children strictly, which would pin a fixed line to the panel */
+.lm-Widget:has(.mk-saved-line) { contain: none !important; }
 .mk-row-item { display: flex; align-items: baseline; gap: 1em; border-bottom: 1px solid #e3e7ec;
   padding: 0.3em 0; }
 </style>
@@ -160,6 +164,7 @@ class FormView(widgets.VBox):
         self.answers = model.Answers(path, self.form)
         self.saved = widgets.HTML()
         self.saved.add_class("mk-saved-line")
+        self.add_class("mk-form")
         self.verdicts: dict[str, widgets.HTML] = {}
         self.inputs: dict[str, widgets.Widget] = {}
         back_button = _button("← All assignments")
