@@ -37,6 +37,7 @@ SELF_PACED = "05-sponsorship"
 REFLECTIONS = ["Last year I put forward three people for talks, all men from my own lab.",
                "My mentee could meet the program director, a visiting speaker and a K award holder.",
                "I would say it as a safeguard agreed at the start, reviewed every six months."]
+LONG = "\n\n".join(f"{n}. I put forward a colleague from my own department for a panel." for n in range(1, 9))
 COMMENT = "Specific and honest: the written criteria are a strong next step."
 
 
@@ -129,7 +130,10 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     assert question(page, 0).get_by_text("(1 point)").is_visible()
     no_code_shown(page)
     answer_checks(page, form, key, wrong=(form.checks[-1].grade_id,))
-    type_reflection(page, form, 0, REFLECTIONS[0])  # the second one stays empty
+    box = question(page, form.questions.index(form.reflections[0])).locator("textarea")
+    empty_height = box.bounding_box()["height"]
+    type_reflection(page, form, 0, LONG)  # the second one stays empty
+    assert box.bounding_box()["height"] > empty_height * 1.5  # the box grows with the text
     wait_saved(page)
     shot(page, "alone-form")
     shot(page, "alone-several", ".widget-checkbox")
@@ -149,6 +153,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     shot(page, "alone-checked", ".mk-verdict")
     no_code_shown(page)
     on_disk = model.Answers(copy, form)
+    assert on_disk.value(form.reflections[0].grade_id) == LONG
     assert on_disk.value(form.reflections[1].grade_id) == REFLECTIONS[1]
     assert on_disk.value(form.checks[0].grade_id) == key[form.checks[0].grade_id][0]
     assert log.external() == []
@@ -186,6 +191,8 @@ def test_learning_alone_answers_survive_a_restart_and_a_course_update(page, alon
         page.get_by_role("button", name="← All assignments").click()
         page.wait_for_selector("text=Your assignments", timeout=30_000)
         assert "started" in page.locator(".mk-row-item").filter(has_text="Sponsorship").inner_text()
+        assert page.locator(".mk-row-item").count() == len(model.released_ids()) == 10
+        shot(page, "alone-list")
     assert copy.read_text(encoding="utf-8") == before
 
 
@@ -247,7 +254,7 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
     row = page.locator(".mk-row-item").filter(has_text="Setting expectations")
     assert "not started" in row.inner_text()
     shot(page, "cohort-list")
-    row.get_by_role("button", name="Open").click()
+    row.get_by_role("button", name="Setting expectations").click()
     page.wait_for_selector(".mk-q", timeout=60_000)
     fetched = cohort.home("aadeyemi") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert fetched.exists()

@@ -41,11 +41,13 @@ APP_CSS = """
 .mk-problems li { color: #8a1c12; }
 .mk-saved { color: #14532d; font-size: 13px; min-height: 1.3em; }
 /* the saved line stays in view at the foot of the window while the learner scrolls */
-.mk-saved-line .mk-saved, .mk-saved-line .mk-status { position: fixed; bottom: 0; left: 0; right: 0; z-index: 20; background: #ffffff;
+.mk-saved-line .mk-saved, .mk-saved-line .mk-status { position: fixed; bottom: 0; left: 0; right: 0;
+  z-index: 20; background: #ffffff;
   padding: 0.45em 2em; border-top: 1px solid #c9d1da; font-size: 14px; }
 .mk-form { padding-bottom: 3em; }
 /* Lumino's panels contain their children strictly, which would pin a fixed line to the panel */
 .lm-Widget:has(.mk-saved-line) { contain: none !important; }
+.mk-row-item .mk-nav.jupyter-button { min-width: 16em; text-align: left; }
 .mk-row-item { display: flex; align-items: baseline; gap: 1em; border-bottom: 1px solid #e3e7ec;
   padding: 0.3em 0; }
 </style>
@@ -106,10 +108,10 @@ class AssignmentsApp(widgets.VBox):
         if not items:
             rows.append(widgets.HTML("<p>No assignments have been released yet.</p>"))
         for assignment_id, status in items:
-            button = _button("Open")
+            button = _button(_title(assignment_id))  # each button names its assignment
+            button.tooltip = f"Open the assignment on {_title(assignment_id)}"
             button.on_click(lambda _, a=assignment_id: self.open_assignment(a))
-            label = widgets.HTML(f"<strong>{esc(_title(assignment_id))}</strong> "
-                                 f'<span class="mk-meta">({esc(status)})</span>')
+            label = widgets.HTML(f'<span class="mk-meta">{esc(status)}</span>')
             row = widgets.HBox([button, label])
             row.add_class("mk-row-item")
             rows.append(row)
