@@ -356,6 +356,10 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
     assert "HIDDEN" not in feedback and "assert" not in feedback
     shot(page, "cohort-feedback", "text=Score:")
     no_code_shown(page)
+    page.get_by_role("button", name="← All assignments").click()
+    page.wait_for_selector("text=Your assignments", timeout=30_000)
+    status = page.locator(".mk-row-item").filter(has_text="Setting expectations").inner_text()
+    assert "submitted" in status and "feedback ready" in status
     assert page_errors(page) == []
 
 
