@@ -88,12 +88,14 @@ def wait_saved(page) -> None:
     page.wait_for_selector(".mk-saved:has-text('Saved at')", timeout=30_000)
 
 
-def check_answers(page) -> str:
+def check_answers(page, server=None) -> str:
     page.get_by_role("button", name="Check my answers").click()
     try:
         page.wait_for_selector(".mk-problems, :text('Everything is answered')", timeout=120_000)
     except Exception:
         shot(page, "check-timed-out")
+        if server is not None:
+            print(server.log_tail(80))
         raise
     return page.locator(".mk-assignments").inner_text()
 
@@ -264,7 +266,7 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
     type_reflection(page, form, 0, REFLECTIONS[0])
     type_reflection(page, form, 1, REFLECTIONS[1])
     wait_saved(page)
-    text = check_answers(page)
+    text = check_answers(page, cohort_server)
     assert "Reflection 3 is still empty" in text
     assert page.locator(".mk-verdict").count() == 0  # no answer key in a cohort
     type_reflection(page, form, 2, REFLECTIONS[2])

@@ -126,9 +126,7 @@ def pristine_path(assignment_id: str, root: Path | None = None) -> Path | None:
         config = nbgrader_config()
         if not in_cohort(config):
             return None
-        from nbgrader.exchange.default import Exchange
-
-        exchange_root = Path(Exchange(config=config).root)
+        exchange_root = Path(config.get("Exchange", {}).get("root", DEFAULT_EXCHANGE))
         course_id = config.CourseDirectory.course_id
     except Exception:
         return None
@@ -560,29 +558,38 @@ def mark(path: Path, form: Form, key: dict) -> dict[str, tuple[bool, str]]:
 
 
 # -- a cohort: nbgrader's exchange ------------------------------------------------------------------
-def nbgrader_config():
-    """The participant's nbgrader configuration, read the way nbgrader's Assignments tab
-    reads it (the Jupyter config path and the working directory)."""
-    from jupyter_core.paths import jupyter_config_path
-    from nbgrader.apps import NbGrader
+CONFIG_FILES = ("nbgrader_config.py", "nbgrader_config.json")
+DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default for Exchange.root
 
-    app = NbGrader(log=_quiet())
-    app.config_file_paths.append([os.getcwd(), *jupyter_config_path()])
-    app.load_config_file()
-    return app.config
+
+def nbgrader_config():
+    """The participant's nbgrader configuration, read from the places nbgrader's Assignments
+    tab reads (the working directory, then the Jupyter config path; the first one found for a
+    setting wins). Read with traitlets alone: importing nbgrader costs seconds, which a
+    self-paced learner's page never needs to spend."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
+    from traitlets.config.loader import JSONFileConfigLoader, PyFileConfigLoader
+
+    config = Config()
+    for folder in reversed([os.getcwd(), *jupyter_config_path()]):
+        for name, loader in zip(CONFIG_FILES, (PyFileConfigLoader, JSONFileConfigLoader), strict=True):
+            if os.path.isfile(os.path.join(folder, name)):
+                try:
+                    config.merge(loader(name, path=folder).load_config())
+                except Exception:  # a broken file is nbgrader's to report; the page carries on
+                    continue
+    return config
 
 
 def in_cohort(config) -> bool:
     """A cohort participant's nbgrader configuration names the course and an exchange that
-    exists; a self-paced learner has neither."""
+    exists (or another kind of exchange); a self-paced learner has neither."""
     if not config.get("CourseDirectory", {}).get("course_id"):
         return False
-    try:
-        from nbgrader.exchange.default import Exchange
-
-        return Path(Exchange(config=config, log=_quiet()).root).is_dir()
-    except Exception:
-        return False
+    if "ExchangeFactory" in config:
+        return True
+    return Path(config.get("Exchange", {}).get("root", DEFAULT_EXCHANGE)).is_dir()
 
 
 def _assignment_dir(config) -> Path:

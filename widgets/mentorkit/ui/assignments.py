@@ -76,12 +76,13 @@ def _button(text: str, primary: bool = False) -> widgets.Button:
 class AssignmentsApp(widgets.VBox):
     """The list of assignments, or one assignment as a form."""
 
-    def __init__(self, assignment: str | None = None, config=None):
+    def __init__(self, assignment: str | None = None, config=None, background: bool = True):
         super().__init__()
         self.add_class("mk-assignments")
         self.config = config
         self.cohort = False
         self.form_view: FormView | None = None
+        self.loaded = None  # the thread that fills in a cohort's page, if any
         self.message = StatusLine()
         self.body = widgets.VBox()
         self.children = [widgets.HTML(CSS + APP_CSS), self.message, self.body]
@@ -91,10 +92,17 @@ class AssignmentsApp(widgets.VBox):
         except Exception:  # an unreadable nbgrader config: learning alone still works
             self.cohort = False
         wanted = assignment if assignment is not None else query_assignment()
-        if wanted:
-            self.open_assignment(wanted)
+        first = (lambda: self.open_assignment(wanted)) if wanted else self.show_list
+        if self.cohort and background:
+            # nbgrader's exchange takes seconds to import: draw the page first, then fill it in
+            import threading
+
+            self.body.children = [widgets.HTML('<p class="mk-meta" role="status">Looking for your '
+                                               "assignments…</p>")]
+            self.loaded = threading.Thread(target=first, daemon=True)
+            self.loaded.start()
         else:
-            self.show_list()
+            first()
 
     # -- the list ---------------------------------------------------------------------------
     def show_list(self, _=None) -> None:
