@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -84,14 +85,23 @@ def type_reflection(page, form: model.Form, number: int, text: str) -> None:
     box.fill(text)
 
 
-def wait_saved(page) -> None:
+def wait_saved(page, path: Path | None = None, grade_id: str = "", text: str = "") -> None:
+    """Wait for the Saved line and, given a notebook, for ``text`` to be in it: the last
+    keystrokes may reach the kernel a moment after the page shows them."""
     page.wait_for_selector(".mk-saved:has-text('Saved at')", timeout=30_000)
+    if path is not None:
+        deadline = time.monotonic() + 30
+        while model.answer_sources(path).get(grade_id) != text:
+            assert time.monotonic() < deadline, f"{grade_id} was not saved"
+            time.sleep(0.1)
 
 
 def check_answers(page, server=None) -> str:
+    results = page.locator(".mk-results")
+    done = int(results.get_attribute("data-check")) if results.count() else 0
     page.get_by_role("button", name="Check my answers").click()
     try:
-        page.wait_for_selector(".mk-problems, :text('Everything is answered')", timeout=120_000)
+        page.wait_for_selector(f".mk-results[data-check='{done + 1}']", timeout=120_000)
     except Exception:
         shot(page, "check-timed-out")
         if server is not None:
@@ -136,7 +146,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     empty_height = box.bounding_box()["height"]
     type_reflection(page, form, 0, LONG)  # the second one stays empty
     assert box.bounding_box()["height"] > empty_height * 1.5  # the box grows with the text
-    wait_saved(page)
+    wait_saved(page, copy, form.reflections[0].grade_id, LONG)
     shot(page, "alone-form")
     shot(page, "alone-several", ".widget-checkbox")
     text = check_answers(page)
@@ -144,7 +154,7 @@ def test_learning_alone_answer_by_clicking_and_typing_then_check(page, alone_ser
     assert "has no answer" not in text
     shot(page, "alone-one-empty", ".mk-problems")
     type_reflection(page, form, 1, REFLECTIONS[1])
-    wait_saved(page)
+    wait_saved(page, copy, form.reflections[1].grade_id, REFLECTIONS[1])
     text = check_answers(page)
     assert "Everything is answered" in text
     page.wait_for_selector(".mk-verdict", timeout=30_000)
@@ -265,12 +275,12 @@ def test_a_cohort_participant_fetches_answers_submits_and_reads_feedback(page, c
     answer_checks(page, form, source_key)
     type_reflection(page, form, 0, REFLECTIONS[0])
     type_reflection(page, form, 1, REFLECTIONS[1])
-    wait_saved(page)
+    wait_saved(page, fetched, form.reflections[1].grade_id, REFLECTIONS[1])
     text = check_answers(page, cohort_server)
     assert "Reflection 3 is still empty" in text
     assert page.locator(".mk-verdict").count() == 0  # no answer key in a cohort
     type_reflection(page, form, 2, REFLECTIONS[2])
-    wait_saved(page)
+    wait_saved(page, fetched, form.reflections[2].grade_id, REFLECTIONS[2])
     assert "Everything is answered" in check_answers(page)
     page.get_by_role("button", name="Submit", exact=True).click()
     page.get_by_role("button", name="Yes, submit now").click()

@@ -176,6 +176,7 @@ class FormView(widgets.VBox):
         self.saved.add_class("mk-saved-line")
         self.add_class("mk-form")
         self.verdicts: dict[str, widgets.HTML] = {}
+        self.checks_run = 0
         self.inputs: dict[str, widgets.Widget] = {}
         back_button = _button("← All assignments")
         back_button.on_click(back)
@@ -254,7 +255,9 @@ class FormView(widgets.VBox):
     def _changed(self, question: model.Question, value) -> None:
         self.answers.set(question.grade_id, value)
         self.verdicts[question.grade_id].value = ""
-        self.results.value = ""  # an earlier check's findings no longer hold
+        if self.results.value and "mk-outdated" not in self.results.value:
+            self.results.value += ('<p class="mk-meta mk-outdated">You have changed an answer since this '
+                                   "check: check again to be sure.</p>")
         self.save()
 
     def save(self) -> model.SaveResult:
@@ -273,6 +276,7 @@ class FormView(widgets.VBox):
             result = model.check(self.path, self.form, self.key)
         finally:
             self.check_button.disabled = False
+        self.checks_run += 1
         if result.ok:
             text = "<p><strong>Everything is answered.</strong> "
             text += ("You can submit when you are ready.</p>" if self.cohort else
@@ -281,7 +285,7 @@ class FormView(widgets.VBox):
             items = "".join(f"<li>{esc(p)}</li>" for p in result.problems)
             text = ('<div role="alert"><p><strong>Not finished yet:</strong></p>'
                     f'<ul class="mk-problems">{items}</ul></div>')
-        self.results.value = text
+        self.results.value = f'<div class="mk-results" data-check="{self.checks_run}">{text}</div>'
         for grade_id, (right, why) in result.marks.items():
             self._verdict(grade_id, right, why)
 
