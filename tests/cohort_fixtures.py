@@ -264,6 +264,26 @@ def _not_json(nb, rubric):
     return text[: len(text) // 2]  # a notebook cut off half way, as after a failed upload
 
 
+def wrong_form(solution: str) -> str:
+    """The right letters in a form the visible check rejects, as a hand edit might leave them:
+    `q1 = "C."` for one letter, `q3 = "A, C"` for a list."""
+    tree = ast.parse(solution)
+    lines = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            value = ast.literal_eval(node.value)
+            text = ", ".join(value) if isinstance(value, (list, tuple)) else f"{value}."
+            lines.append(f'{node.targets[0].id} = "{text}"')
+    return "\n".join(lines)
+
+
+def _hand_edited_form(nb, rubric):
+    _answer_all(nb, rubric)
+    for check in rubric.checks:
+        cell_by_id(nb, check.answer_id).source = wrong_form(check.solution)
+    return nb
+
+
 def _full(rubric: Rubric, grade_id: str) -> float:
     return rubric.points(grade_id)
 
@@ -296,6 +316,8 @@ def cohort_cases() -> dict[str, Case]:
         Case("emoji", lambda nb, r: _answer_all(nb, r, EMOJI_REFLECTION), lambda r: r.total, _full),
         Case("right-to-left", lambda nb, r: _answer_all(nb, r, RTL_REFLECTION), lambda r: r.total, _full),
         Case("very-long", lambda nb, r: _answer_all(nb, r, LONG_REFLECTION), lambda r: r.total, _full),
+        # The facilitator overrides the checks' scores: the letters were right (see OVERRIDDEN).
+        Case("hand-edited-form", _hand_edited_form, lambda r: r.total, _full),
         Case("not-submitted", None, lambda r: 0.0, lambda r, grade_id: None),
     ]}
 
@@ -321,6 +343,7 @@ ROSTER = [
     Participant("ikowalski", "Iga", "Kowalski", "iga.kowalski@example.org", "emoji"),
     Participant("jhaddad", "جميل", "حداد", "jamil.haddad@example.org", "right-to-left"),
     Participant("kobrien", "Kate", "O'Brien", "kate.obrien@example.org", "very-long"),
+    Participant("nsilva", "Nuno", "Silva", "nuno.silva@example.org", "hand-edited-form"),
     Participant("lmensah", "Lydia", "Mensah", "lydia.mensah@example.org", "not-submitted"),
     Participant("mzhou", "Mei", "Zhou", "mei.zhou@example.org", "not-submitted"),
 ]

@@ -66,7 +66,14 @@ def answers(nb) -> list:
 
 
 def graded_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code" and meta(c).get("grade")]
+    """The test cells of the knowledge checks (not the no-point checks of the reflections)."""
+    return [c for c in nb.cells if c.cell_type == "code" and meta(c).get("grade")
+            and not meta(c)["grade_id"].endswith("_written")]
+
+
+def reflection_checks(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and meta(c).get("grade")
+            and meta(c)["grade_id"].endswith("_written")]
 
 
 def solution_of(cell) -> str:
@@ -124,6 +131,42 @@ def test_each_lesson_has_reflections_with_rubrics_and_checks_with_hidden_tests(s
 
 
 @pytest.mark.parametrize("slug", SLUGS)
+def test_each_reflection_is_followed_by_a_locked_no_point_check_that_it_is_written(slug):
+    nb = read(source_path(slug))
+    assert len(reflection_checks(nb)) == len(reflections(nb))
+    for cell in reflections(nb):
+        check = nb.cells[nb.cells.index(cell) + 1]
+        assert meta(check) == {**meta(check), "grade": True, "locked": True, "points": 0,
+                               "grade_id": meta(cell)["grade_id"] + "_written", "solution": False}
+        assert f'== "{meta(cell)["grade_id"]}"' in check.source
+        assert re.search(r"assert .+, '.+ is still empty: write your answer in its box.'", check.source)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_knowledge_check_carries_its_choices_for_the_form(slug):
+    """The Assignments page shows choices from cell metadata; they must say what the prose says,
+    and nbgrader generate_assignment must carry them into the release unchanged."""
+    source, release = read(source_path(slug)), read(release_path(slug))
+    released = {meta(c)["grade_id"]: c for c in answers(release)}
+    for cell in answers(source):
+        form = cell.metadata["mentorkit"]
+        question = nb_before(source, cell)
+        prose = re.findall(r"^- \*\*([A-H])\.\*\* (.+)$", question, re.M)
+        assert [(c["key"], c["text"]) for c in form["choices"]] == [(k, t.strip()) for k, t in prose]
+        assert form["kind"] == ("several" if "every answer that applies" in question else "one")
+        assert form["variable"] == meta(cell)["grade_id"].split("_")[0]
+        value = ast.literal_eval(solution_of(cell).split(" = ", 1)[1])
+        assert isinstance(value, list if form["kind"] == "several" else str)
+        assert released[meta(cell)["grade_id"]].metadata["mentorkit"] == form
+    for cell in reflections(source):
+        assert cell.metadata["mentorkit"]["kind"] == "reflection"
+
+
+def nb_before(nb, cell) -> str:
+    return nb.cells[nb.cells.index(cell) - 1].source
+
+
+@pytest.mark.parametrize("slug", SLUGS)
 def test_source_notebooks_are_clean_and_free_of_widgets(slug):
     nb = read(source_path(slug))
     assert nb.metadata.kernelspec.name == "python3"
@@ -133,8 +176,11 @@ def test_source_notebooks_are_clean_and_free_of_widgets(slug):
             assert cell.outputs == [] and cell.execution_count is None
             assert not WIDGET_CODE.search(cell.source), cell.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for needed in ('q1 = "B"', '["A", "C"]', "Shift + Enter", "Validate", "facilitator"):
+    for needed in ("Assignments page", "Check my answers", 'q1 = "B"', '["A", "C"]', "Validate",
+                   "facilitator"):
         assert needed in text, f"{slug}: the instructions do not mention {needed}"
+    for gone in ("Type the letter", "between the two quotes", "Nbgrader → Assignments"):
+        assert gone not in text, f"{slug}: the instructions still say {gone!r}"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -229,9 +275,13 @@ def test_nbgrader_validate_passes_every_source_and_fails_every_test_of_every_rel
     output = nbgrader_validate(*[str(source_path(s)) for s in SLUGS])
     assert output.count("Success! Your notebook passes all the tests.") == len(SLUGS), output[-3000:]
     assert "FAILED" not in output and "changed" not in output.lower()
-    output = nbgrader_validate("--invert", *[str(release_path(s)) for s in SLUGS])
-    assert output.count("Success! The notebook does not pass any tests.") == len(SLUGS), output[-3000:]
-    assert "PASSED ON" not in output
+    # --invert counts a no-point check as passed whatever it finds (0 of 0 is full marks), so
+    # the reflections' checks are the only cells a blank release may "pass".
+    invert = validator(invert=True)
+    for slug in SLUGS:
+        passed = [r["source"] for r in invert.validate(str(release_path(slug))).get("passed", [])]
+        expected = [c.source.strip() for c in reflection_checks(read(release_path(slug)))]
+        assert sorted(passed) == sorted(expected), f"{slug}: a blank release passes {passed}"
 
 
 def answered(slug: str, tmp: Path, choose) -> Path:
@@ -280,6 +330,28 @@ def test_an_answer_in_the_wrong_form_gets_the_form_message_and_not_the_answer(le
         last = ANSI.sub("", result["raw_error"]).strip().splitlines()[-1]
         assert last.startswith(f"AssertionError: {var} should be "), last
         assert not [line for line in secret if line in result["raw_error"] or line in result["source"]]
+
+
+def test_empty_reflections_fail_validate_by_name_and_a_letter_without_quotes_gets_words(tmp_path):
+    """An emptied reflection and an untouched one both fail nbgrader's validation, named;
+    `q1 = B` (a NameError in the answer cell) gets the plain form message in the check cell."""
+    slug = "05-sponsorship"
+    path = answered(slug, tmp_path, solution_of)
+    nb = read(path)
+    first, second = reflections(nb)[:2]
+    first.source = ""
+    second.source = "YOUR ANSWER HERE"
+    answer = answers(nb)[0]
+    var = meta(answer)["grade_id"].split("_")[0]
+    answer.source = f"{var} = B"
+    nbformat.write(nb, path)
+    failed = validator().validate(str(path)).get("failed", [])
+    lasts = [ANSI.sub("", r["raw_error"]).strip().splitlines()[-1] for r in failed]
+    assert "AssertionError: Reflection 1 is still empty: write your answer in its box." in lasts
+    assert "AssertionError: Reflection 2 is still empty: write your answer in its box." in lasts
+    form = f"AssertionError: {var} should be one letter between quotes"
+    assert any(last.startswith(form) for last in lasts)
+    assert not any("NameError" in r["raw_error"] for r in failed)
 
 
 def test_a_wrong_letter_fails_the_hidden_test_with_a_hint_not_the_answer(tmp_path):

@@ -62,6 +62,7 @@ class Run:
     export: dict = field(default_factory=dict)  # student_id -> row of grades.csv
     feedback: dict = field(default_factory=dict)  # student_id -> feedback HTML
     fetched_feedback: list = field(default_factory=list)
+    before_override: dict = field(default_factory=dict)  # test cell -> autograded score
 
 
 def _ok(result: dict, what: str) -> None:
@@ -117,6 +118,14 @@ def run(tmp_path_factory) -> Run:
                     if score is not None:
                         grade.manual_score = score
                         grade.needs_manual_grade = False  # nbgrader does not clear this itself
+            # An override: the hand-edited answers had the right letters in the wrong form.
+            edited = BY_CASE["hand-edited-form"].id
+            for check in result.rubric.checks:
+                for test_id in check.test_ids:
+                    grade = gb.find_grade(test_id, result.rubric.notebook, ASSIGNMENT, edited)
+                    result.before_override[test_id] = grade.score
+                    grade.manual_score = check.test_points[test_id]
+                    grade.needs_manual_grade = False
             perfect = gb.find_comment(result.rubric.reflections[0].grade_id, result.rubric.notebook,
                                       ASSIGNMENT, BY_CASE["perfect"].id)
             perfect.manual_comment = COMMENT
@@ -206,6 +215,7 @@ def test_nbgrader_leaves_the_right_cells_to_the_facilitator(run):
         "emoji": reflections | tasks,
         "right-to-left": reflections | tasks,
         "very-long": reflections | tasks,
+        "hand-edited-form": reflections | tasks,
     }
     assert {p.case: run.flagged[p.id] for p in ROSTER if submitted(p.case)} == expected
 
@@ -240,6 +250,21 @@ def test_feedback_shows_scores_and_comments_but_never_hidden_tests_or_rubrics(ru
         assert all(hint in partial for hint in check.hints), check.answer_id
     right_hints = {hint for check in right_half(run.rubric) for hint in check.hints}
     assert not any(hint in partial for hint in right_hints - {h for c in wrong for h in c.hints})
+
+
+def test_a_wrong_form_scores_nothing_until_the_facilitator_overrides_it(run):
+    """`q1 = "C."` or `q3 = "A, C"`: the visible check fails with its plain message and the
+    check scores 0; a score typed by the facilitator replaces it in the export."""
+    tests = [t for check in run.rubric.checks for t, points in check.test_points.items() if points]
+    assert {t: run.before_override[t] for t in tests} == dict.fromkeys(tests, 0.0)
+    edited = BY_CASE["hand-edited-form"]
+    graded = nbformat.read(run.course.root / "autograded" / edited.id / ASSIGNMENT /
+                           f"{run.rubric.notebook}.ipynb", as_version=4)
+    for cell in graded.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in tests:
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert errors and errors[0].ename == "AssertionError" and " should be " in errors[0].evalue
+    assert float(run.export[edited.id]["score"]) == run.rubric.total
 
 
 def test_reflections_in_any_script_and_length_reach_the_feedback(run):

@@ -7,9 +7,10 @@ What counts as done:
 - a lesson, when the learner ticks "I have finished this lesson" at its end
   (saved in the store as ``lessons/<slug>.json``);
 - a scenario, when a way through it has reached an ending at least once;
-- an assignment, when every answer cell of the learner's copy differs from the
-  blank it was released with (the copy fetched from the course, else the one
-  in ``release/``);
+- an assignment, when every answer cell of the learner's working copy differs
+  from the blank it was released with (``mentorkit.assignments.working_copy``:
+  the copy fetched from the course, else the learner's own self-paced copy);
+  started when at least one does (``mentorkit.assignments.has_answers``);
 - a self-assessment, when the learner has saved answers in its app.
 """
 
@@ -150,12 +151,37 @@ def _assignments(root: Path, workdirs: list[Path], problems: list[str]) -> list[
         slug = released.parent.name
         if released.stem != slug or slug not in titles:
             continue
-        copy = next((d / slug / released.name for d in workdirs
-                     if (d / slug / released.name).exists()), released)
+        copy = _working_copy(slug, released, workdirs)
         status, detail = assignment_status(released, copy, problems)
+        readable = not detail.endswith("read")
+        if status == NOT_STARTED and copy != released and readable and _answered(slug, root):
+            status = STARTED  # an answer the cell count cannot see (a choice list emptied, say)
         items.append(Item("assignment", slug, titles[slug], (slug,),
                           released.relative_to(root).as_posix(), status, detail))
     return items
+
+
+def _working_copy(slug: str, released: Path, workdirs: list[Path]) -> Path:
+    """The learner's copy of an assignment: the Assignments page's working copy (fetched
+    from the course, else the self-paced copy), else one in ``workdirs``, else the release."""
+    from . import assignments
+
+    try:
+        copy = assignments.working_copy(slug)
+    except assignments.AssignmentError:
+        copy = None
+    if copy is not None and copy.resolve() != released.resolve():
+        return copy
+    return next((d / slug / released.name for d in workdirs if (d / slug / released.name).exists()), released)
+
+
+def _answered(slug: str, root: Path) -> bool:
+    from . import assignments
+
+    try:
+        return assignments.has_answers(slug, root)
+    except assignments.AssignmentError:
+        return False
 
 
 def _self_assessments(store: Store, root: Path) -> list[Item]:
