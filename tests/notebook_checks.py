@@ -48,5 +48,5 @@ def markdown_links(path: Path) -> list[str]:
             continue
         for target in re.findall(r"\]\(([^)\s]+)\)", "".join(cell["source"])):
             if not re.match(r"^(https?:|mailto:|#)", target):
-                links.append(target.split("#")[0])
+                links.append(target.split("#")[0].split("?")[0])  # the file, not its query
     return links

@@ -91,7 +91,7 @@ def test_your_progress_marks_the_core_minutes_of_every_lesson(tmp_path):
     html = map_html(progress.course_progress(store=Store(tmp_path)))
     for slug, step in STEPS.items():
         row = re.search(rf"<tr><td>{slug[:2]}</td>.*?</tr>", html).group(0)
-        assert f'<span class="mk-core"' in row and f"Core path: {step.minutes} min" in row, slug
+        assert '<span class="mk-core"' in row and f"Core path: {step.minutes} min" in row, slug
     assert "about 3 hours in all" in html
 
 

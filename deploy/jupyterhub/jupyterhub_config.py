@@ -80,7 +80,9 @@ PORT = int(os.environ.get("MENTORKIT_HUB_PORT", "8000"))
 LOOPBACK = IP in ("127.0.0.1", "localhost", "::1")
 AS_ROOT = os.geteuid() == 0
 # Given to every user, and to instructors on top of it:
-EVERYONE = ["modules", "exercises", "docs", "README.md", "voila.json"]
+# release/ holds no answers (nbgrader generated it): the course map compares a
+# participant's fetched copy with it, and the page header links the assignments.
+EVERYONE = ["modules", "exercises", "docs", "release", "README.md", "voila.json"]
 INSTRUCTORS_ONLY = ["source", "nbgrader_config.py"]
 PARTICIPANT_HOME_PAGE = "/voila/render/modules/00-welcome.ipynb"
 FACILITATOR_HOME_PAGE = "/lab/tree/course/modules/00-welcome.ipynb"

@@ -227,6 +227,8 @@ def _read(path: Path) -> CohortGrades:
                      for task, item, key in zip(cells["task"], cells["item"], cells["notebook_key"],
                                                 strict=True)]
     cells["order"] = range(len(cells))  # nbgrader stores cells in notebook order
+    # a 0-point cell is a form check (a reflection's "is it written?" test), not a score
+    cells = cells[cells["max_score"].astype(float) > 0]
     cells = cells.merge(notebooks, on="notebook_key").merge(
         assignments[["assignment_key", "assignment"]], on="assignment_key")
     submissions = submissions.merge(assignments[["assignment_key", "assignment"]], on="assignment_key")
