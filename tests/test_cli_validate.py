@@ -34,8 +34,10 @@ def test_a_broken_file_is_named_and_exits_1(tmp_path):
         f"{broken}: node the-email / choice call-her: leads to node 'the-meting', "
         "which does not exist",
         f"{broken}: node the-meeting: cannot be reached from the start",
+        # an ending reached only through the-meeting is cut off with it
+        f"{broken}: node ending-dependent: cannot be reached from the start",
     ]
-    assert "2 problem(s) in 1 of 2 file(s)" in result.stderr
+    assert "3 problem(s) in 1 of 2 file(s)" in result.stderr
 
 
 def test_folder_argument_checks_every_yaml_in_it(tmp_path):

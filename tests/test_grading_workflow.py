@@ -294,4 +294,7 @@ def test_the_dashboard_reads_the_same_gradebook(run):
     assert status[BY_CASE["perfect"].id] == gradebook.GRADED
     kinds = cohort.item_summary().set_index("item")["kind"].to_dict()
     assert {kinds[item.grade_id] for item in run.rubric.reflections} == {gradebook.REFLECTION}
-    assert {kinds[t] for c in run.rubric.checks for t in c.test_ids} == {gradebook.CHECK}
+    scored = [t for c in run.rubric.checks for t in c.test_ids if not t.endswith("_written")]
+    assert {kinds[t] for t in scored} == {gradebook.CHECK}
+    # a reflection's 0-point "is it written?" check is a form check, not a score: not listed
+    assert not [item for item in kinds if item.endswith("_written")]
