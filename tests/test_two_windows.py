@@ -121,7 +121,7 @@ def test_restore_asks_before_replacing_keeps_a_copy_and_undoes(tmp_path):
     assert json.loads(copies[0].read_text())["data"]["answers"] == saved
     assert str(copies[0]) in html.unescape(app.upload.message)
 
-    app.undo_button.click()
+    app.undo_restore_button.click()
     assert store.load("competencies", "pre").data["answers"] == saved
     assert app.answers.values == saved and reach(app, items[5]).input.value == 6
     assert "undone" in html.unescape(app.upload.message)
@@ -135,7 +135,7 @@ def test_restore_into_an_empty_page_needs_no_question_and_undo_empties_it(tmp_pa
     assert app.upload.receive("mine.json", model.export_json(instrument, [answers]).encode())
     assert "Restored 1 answer" in html.unescape(app.upload.message)
     assert Store(tmp_path).load("competencies", "post") is not None
-    app.undo_button.click()
+    app.undo_restore_button.click()
     assert Store(tmp_path).load("competencies", "post") is None
     assert "post" not in app.results
 
@@ -146,7 +146,7 @@ def test_a_restore_that_changes_nothing_is_not_questioned(tmp_path):
     reach(app, rated_items(instrument, 1)[0]).input.value = 3
     content = downloads(app)["competencies-results.json"]
     assert app.upload.receive("competencies-results.json", content)
-    assert app.restore_box.children[-1] is app.undo_button  # applied at once
+    assert app.restore_box.children[-1] is app.undo_restore_button  # applied at once
 
 
 # -- the document builders (agreement, charter) ------------------------------------------------

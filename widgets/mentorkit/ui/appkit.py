@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -351,3 +352,47 @@ class UploadBox(widgets.VBox):
         first = files[0]
         self.receive(first["name"], bytes(first["content"]))
         self.picker.value = ()  # the same file may be picked again after a fix
+
+
+class RestoreQuestion:
+    """A restore that would replace saved work asks first, under the upload box:
+    the question with *Replace* and *Keep* buttons, then *Undo the restore*.
+    The widgets are made on the first restore only, so a page starts with none
+    of them. A class using this sets ``RESTORED`` (what is replaced: "answers",
+    "map") and has ``upload`` and the methods ``replace``, ``keep`` and
+    ``undo_restore``."""
+
+    RESTORED = "answers"
+
+    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
+        """Show ``parts`` (a question, buttons) under the upload box."""
+        self.upload.children = [self.upload.field, *parts]
+
+    def _ask_before_restoring(self, question: str) -> None:
+        """Ask ``question`` (HTML) with the Replace and Keep buttons."""
+        self.restore_question.value = f'<div class="mk-status" role="alert">{question}</div>'
+        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
+
+    @cached_property
+    def restore_question(self) -> widgets.HTML:
+        return widgets.HTML()
+
+    def _restore_button(self, description: str, icon: str, action, **kwargs) -> widgets.Button:
+        button = widgets.Button(description=description, icon=icon, layout=widgets.Layout(width="auto"),
+                                **kwargs)
+        button.on_click(lambda _b: action())
+        return button
+
+    @cached_property
+    def replace_button(self) -> widgets.Button:
+        return self._restore_button(f"Replace my saved {self.RESTORED}", "upload", self.replace,
+                                    button_style="primary")
+
+    @cached_property
+    def keep_button(self) -> widgets.Button:
+        return self._restore_button(f"Keep my saved {self.RESTORED}", "times", self.keep)
+
+    @cached_property
+    def undo_restore_button(self) -> widgets.Button:
+        return self._restore_button("Undo the restore", "undo", self.undo_restore,
+                                    tooltip=f"Put back the {self.RESTORED} saved before the restore")

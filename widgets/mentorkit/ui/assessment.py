@@ -24,7 +24,6 @@ only shows what it says.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -43,6 +42,7 @@ from .appkit import (
     DownloadLinks,
     Field,
     Rejected,
+    RestoreQuestion,
     Saver,
     StatusLine,
     UploadBox,
@@ -175,7 +175,7 @@ def _share_alike(root: widgets.Widget, shared: Shared) -> None:
 
 
 # -- the app ---------------------------------------------------------------------
-class SelfAssessmentApp(widgets.VBox):
+class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
     """A self-assessment page over one instrument and the learner's store."""
 
     def __init__(self, instrument: model.Instrument, store: Store | None = None, **kwargs):
@@ -551,42 +551,11 @@ class SelfAssessmentApp(widgets.VBox):
         self._pending = (filename, found, participant)
         saved = sum(self.results[t].answered() for t in replaced)
         labels = ", ".join(self.instrument.timepoint_label(t).lower() for t in replaced)
-        self.restore_question.value = (
-            f'<div class="mk-status" role="alert">{esc(filename)} holds {_answers(count)}. '
+        self._ask_before_restoring(
+            f"{esc(filename)} holds {_answers(count)}. "
             f"Restoring it replaces the {_answers(saved)} saved here ({esc(labels)}). A copy of them "
-            "is kept, and you can undo. Replace them?</div>")
-        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
+            "is kept, and you can undo. Replace them?")
         return f"Nothing has changed yet: {filename} would replace your saved answers. Choose below."
-
-    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
-        """Show ``parts`` (a question, buttons) under the upload box."""
-        self.upload.children = [self.upload.field, *parts]
-
-    @cached_property
-    def restore_question(self) -> widgets.HTML:
-        return widgets.HTML()
-
-    @cached_property
-    def replace_button(self) -> widgets.Button:
-        button = widgets.Button(description="Replace my saved answers", button_style="primary",
-                                icon="upload", layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.replace())
-        return button
-
-    @cached_property
-    def keep_button(self) -> widgets.Button:
-        button = widgets.Button(description="Keep my saved answers", icon="times",
-                                layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.keep())
-        return button
-
-    @cached_property
-    def undo_button(self) -> widgets.Button:
-        button = widgets.Button(description="Undo the restore", icon="undo",
-                                tooltip="Put back the answers saved before the restore",
-                                layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.undo_restore())
-        return button
 
     def _reload(self, timepoint: str) -> None:
         """Take up the answers saved for ``timepoint`` now, as this page's own."""
@@ -643,7 +612,7 @@ class SelfAssessmentApp(widgets.VBox):
         kept = (f" The answers it replaced are kept in {', '.join(str(c) for c in copies)}."
                 if copies else "")
         message = f"Restored {_answers(count)} ({labels}) from {filename}.{kept}"
-        self._restore_extra([self.undo_button])
+        self._restore_extra([self.undo_restore_button])
         self.upload.field.say(message, ok=True)
         if failures:
             self.status.warn(failures[0])

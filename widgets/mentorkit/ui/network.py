@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import cached_property
 from typing import Any
 
 import ipywidgets as widgets
@@ -29,6 +28,7 @@ from .appkit import (
     DownloadLinks,
     Field,
     Rejected,
+    RestoreQuestion,
     Saver,
     StatusLine,
     UploadBox,
@@ -84,8 +84,10 @@ DISCLAIMER = ("This map is for your own reflection. The rules behind the seven t
 CHOOSE = "Choose..."
 
 
-class NetworkMapApp(widgets.VBox):
+class NetworkMapApp(RestoreQuestion, widgets.VBox):
     """The whole app. ``self.fields`` holds the person form's fields by name."""
+
+    RESTORED = "map"
 
     def __init__(self, store: Store | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -468,43 +470,11 @@ class NetworkMapApp(widgets.VBox):
         if not (self.net.people or self.net.goal) or self.net.to_data() == net.to_data():
             return self._apply_restore(filename, net)
         self._pending = (filename, net)
-        self.restore_question.value = (
-            f'<div class="mk-status" role="alert">{esc(filename)} holds a map of '
+        self._ask_before_restoring(
+            f"{esc(filename)} holds a map of "
             f"{_count(len(net.people))}. Restoring it replaces your saved map of "
-            f"{_count(len(self.net.people))}. A copy of it is kept, and you can undo. Replace it?</div>")
-        self._restore_extra([self.restore_question, widgets.HBox([self.replace_button, self.keep_button])])
+            f"{_count(len(self.net.people))}. A copy of it is kept, and you can undo. Replace it?")
         return f"Nothing has changed yet: {filename} would replace your saved map. Choose below."
-
-    def _restore_extra(self, parts: list[widgets.Widget]) -> None:
-        """Show ``parts`` (a question, buttons) under the upload box."""
-        self.upload.children = [self.upload.field, *parts]
-
-    # the question and its buttons are made on the first restore only
-    @cached_property
-    def restore_question(self) -> widgets.HTML:
-        return widgets.HTML()
-
-    @cached_property
-    def replace_button(self) -> widgets.Button:
-        button = widgets.Button(description="Replace my saved map", button_style="primary",
-                                icon="upload", layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.replace())
-        return button
-
-    @cached_property
-    def keep_button(self) -> widgets.Button:
-        button = widgets.Button(description="Keep my saved map", icon="times",
-                                layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.keep())
-        return button
-
-    @cached_property
-    def undo_restore_button(self) -> widgets.Button:
-        button = widgets.Button(description="Undo the restore", icon="undo",
-                                tooltip="Put back the map saved before the restore",
-                                layout=widgets.Layout(width="auto"))
-        button.on_click(lambda _b: self.undo_restore())
-        return button
 
     def replace(self) -> str:
         """The learner said yes: keep a copy of the saved map, then restore."""
