@@ -163,6 +163,18 @@ def test_jupyterlab_opens_a_lesson_with_the_side_panels_closed_on_a_phone(browse
     context.close()
 
 
+def _watched_page(browser, **context_options):
+    """A new page whose console errors (``page.console_errors``), failed responses
+    and requests (a RequestLog) are recorded: (context, page, failed, log)."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    return context, page, failed, RequestLog(page)
+
+
 # -- the crawler -------------------------------------------------------------------------
 def _wait_rendered(page) -> None:
     """Voila has sent the page (it executes every cell first) and the widgets
@@ -190,13 +202,7 @@ def test_every_link_on_every_learner_page_resolves_inside_voila(browser, course)
     """Breadth first from the course home: every page a learner can reach is
     rendered in Chromium; every link on it must stay on this server, open
     notebooks in Voila (never JupyterLab, never a raw file), and answer 200."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    failed: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
-    log = RequestLog(page)
+    context, page, failed, log = _watched_page(browser, viewport={"width": 1200, "height": 900})
     start = course.url(f"/{pages.VOILA_PREFIX}{pages.HOME}")
     queue, seen, checked, problems = deque([start]), set(), {}, []
     learner_paths = {p.path for p in LEARNER_PAGES}
@@ -304,14 +310,9 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     name = "phone" if width < 600 else "desktop"
     SCREENSHOTS.mkdir(exist_ok=True)
     Store(learner_home)  # the store exists before the first page reads it
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  is_mobile=width < 600, has_touch=width < 600)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    failed: list[str] = []
-    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
-    log = RequestLog(page)
+    context, page, failed, log = _watched_page(
+        browser, viewport={"width": width, "height": height}, is_mobile=width < 600,
+        has_touch=width < 600)
 
     # the address make start printed
     home = re.findall(r"http://\S+", course.banner)[0].replace("localhost", "127.0.0.1")

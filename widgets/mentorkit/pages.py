@@ -79,46 +79,50 @@ def _rel(target: str, source: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
+def _neighbours(page: Page, next_label: str) -> dict[str, str]:
+    """The links to the previous and the next page, by rel."""
+    titles, links = page_titles(), {}
+    if page.previous:
+        links["prev"] = (f'<a rel="prev" href="{_rel(page.previous, page.path)}">'
+                         f"&larr; Previous: {html.escape(titles[page.previous])}</a>")
+    if page.next:
+        links["next"] = (f'<a rel="next" href="{_rel(page.next, page.path)}">'
+                         f"{next_label}: {html.escape(titles[page.next])} &rarr;</a>")
+    return links
+
+
+def _nav(links: list[str], label: str, css: str, extra: str = "") -> str:
+    items = "\n".join(f"<li>{link}</li>" for link in links)
+    return f'<nav class="{css}" aria-label="{label}">\n<ul>\n{items}\n</ul>\n{extra}</nav>'
+
+
 def header_html(page: Page) -> str:
     """The header of one page, as one line of HTML per link (Markdown keeps it)."""
     titles = page_titles()
-    esc = html.escape
     links = []
     if page.path != HOME:
         links.append(f'<a class="mk-home" href="{_rel(HOME, page.path)}">Course home</a>')
-    if page.previous:
-        links.append(f'<a rel="prev" href="{_rel(page.previous, page.path)}">'
-                     f"&larr; Previous: {esc(titles[page.previous])}</a>")
-    if page.next:
-        links.append(f'<a rel="next" href="{_rel(page.next, page.path)}">'
-                     f"Next: {esc(titles[page.next])} &rarr;</a>")
+    neighbours = _neighbours(page, "Next")
+    links += [neighbours[rel] for rel in ("prev", "next") if rel in neighbours]
     for lesson in page.related:
-        links.append(f'<a href="{_rel(lesson, page.path)}">Lesson: {esc(titles[lesson])}</a>')
+        links.append(f'<a href="{_rel(lesson, page.path)}">Lesson: {html.escape(titles[lesson])}</a>')
     if page.path != SCENARIOS and not page.path.startswith("exercises/"):
         links.append(f'<a href="{_rel(SCENARIOS, page.path)}">Scenarios</a>')
     if page.path != ASSIGNMENTS:
         links.append(f'<a href="{_rel(ASSIGNMENTS, page.path)}">Assignments</a>')
-    where = f'<span class="mk-where" aria-current="page">{esc(page.where)}</span>'
-    items = "\n".join(f"<li>{link}</li>" for link in links)
-    return (f'<nav class="mk-header" aria-label="Course">\n<ul>\n{items}\n</ul>\n{where}\n</nav>')
+    where = f'<span class="mk-where" aria-current="page">{html.escape(page.where)}</span>\n'
+    return _nav(links, "Course", "mk-header", where)
 
 
 def footer_html(page: Page) -> str | None:
     """The links at the foot of a lesson: where to go when you have read it."""
-    if not (page.previous or page.next):
+    neighbours = _neighbours(page, "Next lesson")
+    if not neighbours:
         return None
-    titles = page_titles()
-    links = []
-    if page.next:
-        links.append(f'<a rel="next" href="{_rel(page.next, page.path)}">'
-                     f"Next lesson: {html.escape(titles[page.next])} &rarr;</a>")
-    if page.previous:
-        links.append(f'<a rel="prev" href="{_rel(page.previous, page.path)}">'
-                     f"&larr; Previous: {html.escape(titles[page.previous])}</a>")
+    links = [neighbours[rel] for rel in ("next", "prev") if rel in neighbours]
     if page.path != HOME:
         links.append(f'<a href="{_rel(HOME, page.path)}">Course home</a>')
-    items = "\n".join(f"<li>{link}</li>" for link in links)
-    return f'<nav class="mk-header mk-footer" aria-label="Next and previous">\n<ul>\n{items}\n</ul>\n</nav>'
+    return _nav(links, "Next and previous", "mk-header mk-footer")
 
 
 def _source(cell: dict) -> str:
