@@ -49,7 +49,7 @@ def add_person(page, name, kinds, closeness, rank, role=None, sponsor=False, out
     page.get_by_label("How close are you?").select_option(label=closeness)
     page.get_by_label("Are they senior to you, a peer, or junior to you?").select_option(label=rank)
     if outside:
-        page.get_by_label("Where do they work?").select_option(label="Outside my organisation")
+        page.get_by_label("Where do they work?").select_option(label="Outside my organization")
     if sponsor:
         page.get_by_label("Sponsors me, or is very well connected").check()
     if role:

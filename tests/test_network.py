@@ -373,8 +373,8 @@ def test_the_map_has_a_legend_a_star_and_dashed_lines():
     ax = fig.axes[0]
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert labels == ["Getting the job done", "Advancing your career", "Personal support",
-                      "Sponsor or very well connected", "Inside your organisation",
-                      "Outside your organisation"]
+                      "Sponsor or very well connected", "Inside your organization",
+                      "Outside your organization"]
     texts = [t.get_text() for t in ax.texts]
     assert "DR (mentor)" in texts and "AB" in texts and "You" in texts
     stars = [line for line in ax.lines if line.get_marker() == "*"]

@@ -187,7 +187,7 @@ def network_chart(net=None):
 COLUMN_TITLES = {
     "name": "Person", "work": "Getting the job done", "career": "Advancing the career",
     "personal": "Personal support", "kinds_of_help": "Kinds of help", "closeness": "Closeness",
-    "ring": "Ring (1 close, 3 distant)", "rank": "Rank", "inside": "Inside the organisation",
+    "ring": "Ring (1 close, 3 distant)", "rank": "Rank", "inside": "Inside the organization",
     "sponsor": "Starred", "role": "Role", "setting": "Where they are", "knows": "Names on their list",
     "theme": "Theme", "counted": "What was counted", "reading": "Reading", "note": "What it may mean",
     "rule": "The rule",
@@ -306,7 +306,7 @@ def network_help_counts() -> Said:
 
 
 def network_outside():
-    """Lesson 8: the people outside the example mentee's organisation."""
+    """Lesson 8: the people outside the example mentee's organization."""
     people = _example_people()
     return friendly(people[~people["inside"]][["name", "rank", "closeness", "setting"]])
 

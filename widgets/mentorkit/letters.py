@@ -48,7 +48,7 @@ CAVEATS = (
     "be harmless.",
     "A short letter gives unstable rates; compare letters of similar length and purpose.",
     "Use the result to reread the letter, not as a verdict on it or on its writer.",
-    "The text you paste is analysed in this page only: it is not saved or sent anywhere.",
+    "The text you paste is analyzed in this page only: it is not saved or sent anywhere.",
 )
 
 WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")

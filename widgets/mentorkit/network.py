@@ -4,7 +4,7 @@ The model follows the mapping exercise in Appendix A of the BCH booklet
 *Strategies for Mentors*: each person gives you one or more of three kinds of
 help (getting the job done, advancing your career, personal support), is
 close, moderately close or distant, and is senior to you, a peer or junior to
-you; people inside your organisation are joined to you by a solid line and
+you; people inside your organization are joined to you by a solid line and
 those outside by a dashed one; a star marks a sponsor or someone very well
 connected; and you may see someone as your mentor or your mentee. The
 booklet lists a person once per kind of help; here a person is entered once,
@@ -223,7 +223,7 @@ class Network:
         if person.rank not in RANKS:
             found["rank"] = "Choose whether they are senior to you, a peer, or junior to you."
         if not isinstance(person.inside, bool):
-            found["inside"] = "Say whether they work inside your organisation (yes or no)."
+            found["inside"] = "Say whether they work inside your organization (yes or no)."
         if not isinstance(person.sponsor, bool):
             found["sponsor"] = "Say whether they sponsor you or are very well connected (yes or no)."
         if person.role not in ROLES:
@@ -336,7 +336,7 @@ EMPTY_NOTE = "Add people to your map to see this theme."
 
 
 def diversity(net: Network) -> Theme:
-    """Variety in rank, in organisation and in setting."""
+    """Variety in rank, in organization and in setting."""
     people = net.named()
     ranks = [r for r in RANKS if any(p.rank == r for p in people)]
     inside = sum(1 for p in people if p.inside is True)
@@ -347,7 +347,7 @@ def diversity(net: Network) -> Theme:
     details = {"ranks": ranks, "inside": inside, "outside": outside, "settings": len(settings),
                "points": points}
     counted = (f"{len(settings)} setting{'s' if len(settings) != 1 else ''}; {outside} of "
-               f"{len(people)} outside your organisation; ranks: {', '.join(ranks) or 'none chosen'}")
+               f"{len(people)} outside your organization; ranks: {', '.join(ranks) or 'none chosen'}")
     if not people:
         reading, note = "no one yet", EMPTY_NOTE
     elif points <= 1:
@@ -359,7 +359,7 @@ def diversity(net: Network) -> Theme:
         note = "There is some range here. Which kind of difference is still missing?"
     else:
         reading = "varied"
-        note = "Your network reaches across ranks, organisations and settings."
+        note = "Your network reaches across ranks, organizations and settings."
     note += (" The map does not record gender, race, culture, discipline or geography: think about "
              "those yourself, for the people and for how they differ from you.")
     return Theme(
@@ -367,7 +367,7 @@ def diversity(net: Network) -> Theme:
         "How alike or different are these people, from each other and from you?",
         counted, reading, note,
         "Our rule: one point each for people of at least two ranks (senior, peer, junior), for at "
-        "least one person inside and one outside your organisation, and for at least three "
+        "least one person inside and one outside your organization, and for at least three "
         "different settings. 0-1 points: narrow; 2: some variety; 3: varied.",
         details)
 
@@ -607,7 +607,7 @@ def describe(net: Network) -> str:
         for p in group:
             bits = [p.closeness or "closeness not chosen",
                     " and ".join(HELP_TITLES[k].lower() for k in HELP if p.gives(k)) or "no help ticked",
-                    "inside your organisation" if p.inside is True else "outside your organisation"]
+                    "inside your organization" if p.inside is True else "outside your organization"]
             if p.role in ("mentor", "mentee"):
                 bits.append(p.role)
             if p.sponsor is True:

@@ -227,7 +227,7 @@ def network_map(network, *, title: str = "My developmental network", note: str =
     """The network drawn after the booklet's Appendix A: you at the centre,
     closer people nearer; seniors above, peers level, juniors below; a shape
     and colour for each kind of help; a star for sponsors; solid lines for
-    people inside your organisation and dashed for those outside.
+    people inside your organization and dashed for those outside.
 
     ``centre`` names whose network it is ("You" for the learner's own, a first
     name for an invented example), in the middle and in the rank headings."""
@@ -289,9 +289,9 @@ def network_map(network, *, title: str = "My developmental network", note: str =
     handles += [
         Line2D([], [], marker="*", markersize=14, color="#F0E442", markeredgecolor="black",
                linestyle="none", label="Sponsor or very well connected"),
-        Line2D([], [], color="#3d3d3d", linewidth=1.3, label="Inside your organisation"),
+        Line2D([], [], color="#3d3d3d", linewidth=1.3, label="Inside your organization"),
         Line2D([], [], color="#3d3d3d", linewidth=1.3, linestyle=(0, (4, 3)),
-               label="Outside your organisation"),
+               label="Outside your organization"),
     ]
     notes = [note] if note else []
     left_out = [p.name.strip() for i, p in enumerate(network.people)

@@ -106,7 +106,7 @@ class NetworkMapApp(RestoreQuestion, widgets.VBox):
 
         self.status = StatusLine()
         self.goal = Field(text_area("My career goal (optional)", self.net.goal, rows=2,
-                                    placeholder="e.g. lead a clinical programme; run my own lab"),
+                                    placeholder="e.g. lead a clinical program; run my own lab"),
                           help="The booklet asks you to map your network against your goals.")
         self.goal.input.observe(self._goal_changed, names="value")
 
@@ -202,8 +202,8 @@ class NetworkMapApp(RestoreQuestion, widgets.VBox):
                                help=model.CLOSENESS_HELP),
             "rank": Field(dropdown("Are they senior to you, a peer, or junior to you?",
                                    [(CHOOSE, "")] + [(model.RANK_TITLES[r], r) for r in RANKS])),
-            "inside": Field(dropdown("Where do they work?", [("Inside my organisation", True),
-                                                            ("Outside my organisation", False)]),
+            "inside": Field(dropdown("Where do they work?", [("Inside my organization", True),
+                                                            ("Outside my organization", False)]),
                             help="Inside: a solid line on the map; outside: a dashed line."),
             "sponsor": Field(sponsor, help="A sponsor is an influential person who actively "
                                            "advances your career; they get a star."),
@@ -417,7 +417,7 @@ class NetworkMapApp(RestoreQuestion, widgets.VBox):
                     "\u2605" if p.sponsor is True else ""))
                 + f'<td class="mk-needs">{esc(", ".join(_field_words(n) for n in needs))}</td></tr>')
         head = "".join(f'<th scope="col">{h}</th>' for h in (
-            "#", "Name", "Kinds of help", "Closeness", "Rank", "Organisation", "Star", "Still to fill in"))
+            "#", "Name", "Kinds of help", "Closeness", "Rank", "Organization", "Star", "Still to fill in"))
         return (f'<table><caption class="mk-meta">{_count(len(self.net.people))} on your map. Choose '
                 f'one in "Person to edit" to change them.</caption><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>")
@@ -543,7 +543,7 @@ def _count(n: int) -> str:
 
 
 FIELD_WORDS = {"name": "name", "help": "kind of help", "closeness": "closeness", "rank": "rank",
-               "inside": "organisation", "sponsor": "star", "role": "role", "setting": "setting",
+               "inside": "organization", "sponsor": "star", "role": "role", "setting": "setting",
                "knows": "who they know", "notes": "notes"}
 
 
