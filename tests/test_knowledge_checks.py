@@ -143,3 +143,23 @@ def test_no_option_is_a_giveaway_by_length(check):
     lengths = {k: len(t) for k, t in check.choices}
     short = [k for k, n in lengths.items() if n * 3 < max(lengths.values())]
     assert not short, f"{check.where}: options {short} are under a third of the longest ({lengths})"
+
+
+MARK_SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===\s*\n(.*?)=== END MARK SCHEME ===", re.S)
+
+
+def test_every_reflection_rubric_shows_a_strong_and_a_weak_answer():
+    """Each reflection's mark scheme (instructor version only) ends with a one-line example of
+    a strong and of a weak answer, so that two facilitators grade alike."""
+    missing = []
+    for path in sorted((ROOT / "source").glob("[0-9][0-9]-*/[0-9][0-9]-*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if (cell.get("metadata", {}).get("mentorkit") or {}).get("kind") != "reflection":
+                continue
+            scheme = MARK_SCHEME.findall(_text(cell["source"]))
+            text = scheme[0] if scheme else ""
+            for label in ("*A strong answer, in brief:*", "*A weak answer, in brief:*"):
+                example = text.split(label, 1)[1].split("\n\n")[0].strip() if label in text else ""
+                if len(example) < 20:
+                    missing.append(f"{path.parent.name} {cell['metadata']['nbgrader']['grade_id']}: {label}")
+    assert not missing, _report("Rubrics without an example answer:", missing)
