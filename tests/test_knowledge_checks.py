@@ -119,17 +119,21 @@ def test_the_right_letters_are_spread_evenly():
     unused = [letter for letter in LETTERS if not counts[letter]]
     assert not unused, f"No single-answer check has {', '.join(unused)} as its right letter: {dict(counts)}"
     limit = LETTER_SHARE_AT_MOST * len(SINGLE)
-    heavy = [f"{letter}: right in {n} of {len(SINGLE)}: " + ", ".join(c.where for c in SINGLE if c.answer == letter)
+    heavy = [f"{letter}: right in {n} of {len(SINGLE)}: "
+             + ", ".join(c.where for c in SINGLE if c.answer == letter)
              for letter, n in sorted(counts.items()) if n > limit]
-    assert not heavy, _report(f"A letter is right in more than {LETTER_SHARE_AT_MOST:.0%} of the checks:", heavy)
+    assert not heavy, _report(
+        f"A letter is right in more than {LETTER_SHARE_AT_MOST:.0%} of the checks:", heavy)
 
 
 def test_options_are_of_similar_length():
-    long = [f"{c.where}: the right option is {_ratio(c):.2f} times the mean of the others"
-            for c in SINGLE if _ratio(c) > LENGTH_RATIO]
-    never = [line for c, line in zip([c for c in SINGLE if _ratio(c) > LENGTH_RATIO], long)
-             if _ratio(c) > LENGTH_RATIO_NEVER]
-    assert not never, _report(f"The right option is more than {LENGTH_RATIO_NEVER} times as long as the others:", never)
+    def line(c):
+        return f"{c.where}: the right option is {_ratio(c):.2f} times the mean of the others"
+
+    long = [line(c) for c in SINGLE if _ratio(c) > LENGTH_RATIO]
+    never = [line(c) for c in SINGLE if _ratio(c) > LENGTH_RATIO_NEVER]
+    assert not never, _report(
+        f"The right option is more than {LENGTH_RATIO_NEVER} times as long as the others:", never)
     share = 1 - len(long) / len(SINGLE)
     assert share >= LENGTH_RATIO_SHARE_AT_LEAST, _report(
         f"The right option is within {LENGTH_RATIO}x the others' mean length in only {share:.0%} "
