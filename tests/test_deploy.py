@@ -83,6 +83,28 @@ def test_one_culling_policy_everywhere():
     assert policy["cull_idle_timeout"] > 0
 
 
+def test_the_kubernetes_server_settings_are_files_jupyter_reads(tmp_path, monkeypatch):
+    """Each settings file the values mount under /etc/jupyter is read by the
+    single-user server: written where the values put it, on a Jupyter config path."""
+    from jupyter_server.serverapp import ServerApp
+
+    files = VALUES["singleuser"]["extraFiles"]
+    for name in ("kernel-culling", "learner-lab-settings"):
+        mount = Path(files[name]["mountPath"])
+        target = tmp_path / mount.relative_to("/etc/jupyter")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(files[name]["data"]))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path))
+    app = ServerApp()
+    app.load_config_file()
+    policy = json.loads((ROOT / "voila.json").read_text())["MappingKernelManager"]
+    assert dict(app.config.MappingKernelManager) == policy
+    assert app.config.ServerApp.tornado_settings == {"mathjax_url": None, "mathjax_config": None}
+    learner = json.loads((ROOT / "share" / "jupyter" / "learner" / "labconfig" /
+                          "default_setting_overrides.json").read_text())
+    assert files["learner-lab-settings"]["data"] == learner
+
+
 def test_values_have_the_course_set_up():
     single = VALUES["singleuser"]
     assert single["defaultUrl"] == "/voila/render/mentorkit/modules/00-welcome.ipynb"
