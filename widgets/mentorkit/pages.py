@@ -105,6 +105,8 @@ def header_html(page: Page) -> str:
     neighbours = _neighbours(page, "Next")
     links += [neighbours[rel] for rel in ("prev", "next") if rel in neighbours]
     for lesson in page.related:
+        if lesson == HOME:
+            continue  # already there, as "Course home"
         links.append(f'<a href="{_rel(lesson, page.path)}">Lesson: {html.escape(titles[lesson])}</a>')
     if page.path != SCENARIOS and not page.path.startswith("exercises/"):
         links.append(f'<a href="{_rel(SCENARIOS, page.path)}">Scenarios</a>')
