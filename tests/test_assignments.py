@@ -176,11 +176,17 @@ def test_source_notebooks_are_clean_and_free_of_widgets(slug):
             assert cell.outputs == [] and cell.execution_count is None
             assert not WIDGET_CODE.search(cell.source), cell.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for needed in ("Assignments page", "Check my answers", 'q1 = "B"', '["A", "C"]', "Validate",
+    for needed in ("Assignments page", "Check my answers", "docs/assignments-in-jupyterlab.md",
                    "facilitator"):
         assert needed in text, f"{slug}: the instructions do not mention {needed}"
-    for gone in ("Type the letter", "between the two quotes", "Nbgrader → Assignments"):
+    # a learner reads no code: typing answers by hand is explained in the guide the
+    # instructions point to, for those who prefer JupyterLab
+    for gone in ("Type the letter", "between the two quotes", "Nbgrader → Assignments", 'q1 = "B"',
+                 "Shift + Enter"):
         assert gone not in text, f"{slug}: the instructions still say {gone!r}"
+    guide = (ROOT / "docs" / "assignments-in-jupyterlab.md").read_text(encoding="utf-8")
+    for needed in ('q1 = "B"', '["A", "C"]', "Validate", "Shift + Enter"):
+        assert needed in guide, f"the JupyterLab guide does not mention {needed}"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
