@@ -148,7 +148,13 @@ def has_answers(assignment_id: str, root: Path | None = None) -> bool:
         mine = answer_sources(copy)
     except (OSError, ValueError):
         return False
-    return any(_normal(mine[g]) != _normal(blank[g]) for g in blank if g in mine)
+    return any(answer_written(mine[g], blank[g]) for g in blank if g in mine)
+
+
+def answer_written(mine: str, blank: str) -> bool:
+    """Whether an answer cell's source differs from the blank it was released with
+    (an emptied reflection counts as blank, like the untouched placeholder)."""
+    return _normal(mine) != _normal(blank)
 
 
 def _normal(text: str) -> str:

@@ -263,10 +263,10 @@ COLUMN_TITLES.update({
 def lab_table(frame):
     """A lab's table as the page shows it: readable column names, no row
     numbers, and its note and source underneath as the caption."""
-    parts = [frame.attrs.get("note", ""), frame.attrs.get("source", "")]
-    caption = " ".join(p if p.endswith(".") else p + "." for p in parts if p)
-    if frame.attrs.get("source") and not frame.attrs.get("source", "").startswith("Illustrative"):
-        caption = caption.replace(frame.attrs["source"], "Source: " + frame.attrs["source"])
+    note, source = frame.attrs.get("note", ""), frame.attrs.get("source", "")
+    if source and not source.startswith("Illustrative"):  # a citation, not our own note
+        source = f"Source: {source}"
+    caption = " ".join(p if p.endswith(".") else p + "." for p in (note, source) if p)
     return friendly(frame, caption=caption)
 
 
@@ -291,29 +291,25 @@ def patton_differences():
     return friendly(table, caption="Worked out from the four figures in the chart (Patton et al. 2017).")
 
 
-def _example_people():
-    return network_table()
-
-
 def network_people():
     """Lesson 8: the example network's people, one row each."""
-    return friendly(_example_people())
+    return friendly(network_table())
 
 
 def network_help_counts() -> Said:
     """Lesson 8: how many people give each kind of help, as a sentence."""
-    return help_counts(_example_people()[["work", "career", "personal"]].sum())
+    return help_counts(network_table()[["work", "career", "personal"]].sum())
 
 
 def network_outside():
     """Lesson 8: the people outside the example mentee's organization."""
-    people = _example_people()
+    people = network_table()
     return friendly(people[~people["inside"]][["name", "rank", "closeness", "setting"]])
 
 
 def network_starred():
     """Lesson 8: the starred people, and whether they are inside or outside."""
-    people = _example_people()
+    people = network_table()
     return friendly(people[people["sponsor"]][["name", "rank", "inside", "knows"]])
 
 

@@ -16,7 +16,6 @@ What counts as done:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,9 +152,6 @@ def _assignments(root: Path, workdirs: list[Path], problems: list[str]) -> list[
             continue
         copy = _working_copy(slug, released, workdirs)
         status, detail = assignment_status(released, copy, problems)
-        readable = not detail.endswith("read")
-        if status == NOT_STARTED and copy != released and readable and _answered(slug, root):
-            status = STARTED  # an answer the cell count cannot see (a choice list emptied, say)
         items.append(Item("assignment", slug, titles[slug], (slug,),
                           released.relative_to(root).as_posix(), status, detail))
     return items
@@ -175,15 +171,6 @@ def _working_copy(slug: str, released: Path, workdirs: list[Path]) -> Path:
     return next((d / slug / released.name for d in workdirs if (d / slug / released.name).exists()), released)
 
 
-def _answered(slug: str, root: Path) -> bool:
-    from . import assignments
-
-    try:
-        return assignments.has_answers(slug, root)
-    except assignments.AssignmentError:
-        return False
-
-
 def _self_assessments(store: Store, root: Path) -> list[Item]:
     items = []
     for app in SELF_ASSESSMENTS:
@@ -197,31 +184,22 @@ def _self_assessments(store: Store, root: Path) -> list[Item]:
 
 def assignment_status(released: Path, copy: Path, problems: list[str] | None = None) -> tuple[str, str]:
     """How many of an assignment's answer cells the learner has filled in."""
-    blanks = _answer_cells(released)
+    from .assignments import answer_sources, answer_written
+
+    blanks = answer_sources(released)
     if not blanks:
         return NOT_STARTED, ""
     if copy == released and not copy.exists():
         return NOT_STARTED, ""
     try:
-        answers = _answer_cells(copy)
+        answers = answer_sources(copy)
     except (OSError, ValueError) as exc:
         if problems is not None:
             problems.append(f"{copy}: could not be read ({exc})")
         return NOT_STARTED, "your copy could not be read"
     filled = sum(1 for grade_id, blank in blanks.items()
-                 if grade_id in answers and answers[grade_id].strip() != blank.strip())
+                 if grade_id in answers and answer_written(answers[grade_id], blank))
     detail = f"{filled} of {len(blanks)} answers written"
     if filled == len(blanks):
         return DONE, detail
     return (STARTED if filled else NOT_STARTED), detail
-
-
-def _answer_cells(path: Path) -> dict[str, str]:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    cells = {}
-    for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id"):
-            source = cell.get("source", "")
-            cells[meta["grade_id"]] = "".join(source) if isinstance(source, list) else source
-    return cells
