@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import json
 import os
 import secrets
 import shutil
@@ -32,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from selfassess import EMPTY_READY, _notebook  # the same empty notebook, ready when Voila is done
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY = "empty"
@@ -42,15 +43,6 @@ PAGE_TARGET, NEXT_TARGET, MEMORY_TARGET_MIB = 1.3, 0.5, 400
 WIDGET_READY = (
     "() => [...document.querySelectorAll('.jupyter-widgets button, .jupyter-widgets input, "
     ".jupyter-widgets select, .jupyter-widgets textarea')].some(e => e.offsetParent !== null)")
-EMPTY_READY = ("() => document.readyState === 'complete' && !document.querySelector('#loading') "
-               "&& document.querySelector('.jp-LabShell, #main') !== null")
-
-
-def _empty_notebook() -> str:
-    return json.dumps({"cells": [], "metadata": {"kernelspec": {"name": "python3",
-                       "display_name": "Python 3"}}, "nbformat": 4, "nbformat_minor": 5})
-
-
 def _rss_mib(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -88,7 +80,7 @@ class Bench:
         self.pages = [p.path for p in pages.learner_pages() if (ROOT / p.path).exists()]
         self.lessons = [p.path for p in pages.learner_pages() if p.path.startswith("modules/")]
         self.folder = Path(tempfile.mkdtemp(prefix="mentorkit-bench-pages-"))
-        (self.folder / "empty.ipynb").write_text(_empty_notebook(), encoding="utf-8")
+        (self.folder / "empty.ipynb").write_text(_notebook(), encoding="utf-8")
         for name in ("exercises", "modules", "release", "share"):
             (self.folder / name).symlink_to(ROOT / name)
         port, token = free_port(), secrets.token_hex(12)
