@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mentorkit import progress, scenario
-from mentorkit.course import CORE_MINUTES, CORE_PATH, LESSONS, core_step
+from mentorkit.course import CORE_MINUTES, CORE_PATH, LESSONS, core_step, lesson
 from mentorkit.store import Store
 from mentorkit.ui.progress import map_html
 
@@ -81,16 +81,16 @@ def test_the_course_map_on_the_welcome_page_shows_the_core_minutes():
     rows = {}
     for line in lessons.splitlines():
         cols = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cols) >= 5 and cols[-1].endswith(" min") and cols[0].isdigit():
-            rows[int(cols[0])] = int(cols[-1].split()[0])
-    assert rows == {int(slug[:2]): STEPS[slug].minutes for slug in STEPS if slug != "00-welcome"}
+        if len(cols) >= 5 and cols[-1].endswith(" min") and re.fullmatch(r"\d+[a-z]?", cols[0]):
+            rows[cols[0]] = int(cols[-1].split()[0])
+    assert rows == {lesson(slug).number: STEPS[slug].minutes for slug in STEPS if slug != "00-welcome"}
     assert f"**{CORE_MINUTES} min**" in lessons
 
 
 def test_your_progress_marks_the_core_minutes_of_every_lesson(tmp_path):
     html = map_html(progress.course_progress(store=Store(tmp_path)))
     for slug, step in STEPS.items():
-        row = re.search(rf"<tr><td>{slug[:2]}</td>.*?</tr>", html).group(0)
+        row = re.search(rf"<tr><td>{lesson(slug).number}</td>.*?</tr>", html).group(0)
         assert '<span class="mk-core"' in row and f"Core path: {step.minutes} min" in row, slug
     assert "about 3 hours in all" in html
 

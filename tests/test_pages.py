@@ -58,7 +58,11 @@ def test_the_header_of_a_lesson_names_its_neighbours_and_its_place():
     assert 'href="00-welcome.ipynb">Course home' in header
     assert 'href="04-implicit-bias.ipynb">&larr; Previous: 4. Implicit bias' in header
     assert 'href="06-allyship.ipynb">Next: 6. Allyship &rarr;' in header
-    assert "Lesson 5 of 11" in header and "\n\n" not in header  # one HTML block in Markdown
+    assert "Lesson 5 · page 6 of 16" in header and "\n\n" not in header  # one HTML block in Markdown
+    inserted = next(p for p in LEARNER_PAGES if p.path == "modules/06a-culturally-aware-mentoring.ipynb")
+    header = pages.header_html(inserted)
+    assert 'href="06-allyship.ipynb">&larr; Previous: 6. Allyship' in header
+    assert 'Next: 7. Impostor feelings &rarr;' in header and "Lesson 6a · page 8 of 16" in header
     home = pages.header_html(LEARNER_PAGES[0])
     assert "Course home</a>" not in home and "Previous" not in home and "Next: 1." in home
 
@@ -325,7 +329,7 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     page.locator("nav.mk-header").get_by_role("link", name=re.compile("^Next: 1. Models")).click()
     page.wait_for_url(re.compile(r"01-models-of-mentoring\.ipynb"), timeout=60_000)
     page.locator(".mk-player h3").first.wait_for(timeout=180_000)
-    assert page.locator("nav.mk-header .mk-where").inner_text() == "Lesson 1 of 11"
+    assert page.locator("nav.mk-header .mk-where").inner_text() == "Lesson 1 of 16"
     start_over = page.locator(".mk-player").first.get_by_role("button", name="Start over")
     if start_over.is_visible():  # the other viewport's walk finished this scenario already
         start_over.click()

@@ -49,7 +49,7 @@ class Page:
 
 def _lesson_title(index: int) -> str:
     lesson = LESSONS[index]
-    return lesson.title if index == 0 else f"{index}. {lesson.title}"
+    return lesson.title if index == 0 else f"{lesson.number}. {lesson.title}"
 
 
 def learner_pages() -> list[Page]:
@@ -57,14 +57,16 @@ def learner_pages() -> list[Page]:
     pages = []
     last = len(LESSONS) - 1
     for i, lesson in enumerate(LESSONS):
-        where = "Course home" if i == 0 else f"Lesson {i} of {last}"
+        # "Lesson 2a · page 3 of 16" when a lesson's number is not its place
+        where = ("Course home" if i == 0 else f"Lesson {i} of {last}" if lesson.number == str(i)
+                 else f"Lesson {lesson.number} · page {i} of {last}")
         pages.append(Page(
             lesson.notebook, _lesson_title(i), where,
             previous=LESSONS[i - 1].notebook if i > 0 else None,
             next=LESSONS[i + 1].notebook if i < last else None,
         ))
     pages.append(Page(SCENARIOS, "Scenarios", "Practice: every scenario in the course"))
-    pages.append(Page(ASSIGNMENTS, "Assignments", "Assignments for lessons 1 to 10"))
+    pages.append(Page(ASSIGNMENTS, "Assignments", "Assignments for the lessons"))
     for app in SELF_ASSESSMENTS:
         pages.append(Page(app.notebook, app.title, "Self-assessment",
                           related=tuple(f"modules/{slug}.ipynb" for slug in app.lessons)))

@@ -118,7 +118,7 @@ def map_html(progress: model.Progress) -> str:
         own = progress.for_lesson(lesson.slug, "lesson")
         title = (f'<a href="{esc(_href(lesson.notebook))}">{esc(lesson.title)}</a>' if own
                  else f"{esc(lesson.title)} <em>(coming soon)</em>") + core_marker(lesson.slug)
-        cells = [f"{lesson.slug[:2]}", title, _status(own[0]) if own else ""]
+        cells = [lesson.number, title, _status(own[0]) if own else ""]
         for kind in ("scenario", "assignment", "self-assessment"):
             items = [i for i in progress.for_lesson(lesson.slug, kind)
                      if kind != "scenario" or i.lessons[0] == lesson.slug]
