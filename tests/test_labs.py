@@ -1,5 +1,8 @@
 """The data labs: published figures, charts, and the letter word check."""
 
+import json
+import os
+
 import pytest
 
 from mentorkit import labs
@@ -193,3 +196,63 @@ def test_the_learners_own_map_is_still_theirs():
     fig = network_map(labs.network_example())
     assert fig._suptitle.get_text() == "My developmental network"
     assert "You" in [t.get_text() for t in fig.axes[0].texts]
+
+
+# -- the labs' drawings on file (mentorkit.prerender) ---------------------------------
+def test_the_drawings_on_file_are_the_ones_the_lessons_would_draw_now():
+    from mentorkit import prerender
+
+    from .notebook_checks import ROOT
+
+    on_file = json.loads(prerender.CACHE.read_text(encoding="utf-8"))
+    fresh = prerender.draw_all(ROOT)
+    assert len(fresh) >= 15, f"the lessons' lab cells draw only {sorted(fresh)}"
+    stale = sorted(key for key in fresh.keys() | on_file.keys() if fresh.get(key) != on_file.get(key))
+    assert stale == [], f"prerendered.json is out of date for {stale}: run python -m mentorkit.prerender"
+
+
+def test_a_page_served_by_voila_shows_the_labs_without_pandas_or_matplotlib():
+    """The lessons' lab cells, run as in a Voila kernel, draw from the file:
+    the same HTML as live, and neither pandas nor matplotlib imported."""
+    import subprocess
+    import sys
+
+    from .notebook_checks import ROOT
+
+    script = (
+        "import json, sys\n"
+        "from mentorkit import prerender\n"
+        "shown = {}\n"
+        "for lesson, source in prerender.lab_cells(prerender.Path(sys.argv[1])):\n"
+        "    space = shown.setdefault(lesson, {})\n"
+        "    last = source.strip().splitlines()[-1]\n"
+        "    exec(source, space)\n"
+        "    space.setdefault('_html', []).append(eval(last, space)._repr_html_())\n"
+        "print(json.dumps({'heavy': sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules),"
+        " 'html': {k: v['_html'] for k, v in shown.items()}}))\n")
+    env = {**os.environ, "SERVER_SOFTWARE": "voila/0.5.13"}
+    env.pop("MENTORKIT_LIVE_LABS", None)
+    out = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True,
+                         env=env, timeout=120, check=True)
+    result = json.loads(out.stdout)
+    assert result["heavy"] == [], f"a Voila page imported {result['heavy']} for its labs"
+    assert set(result["html"]) >= {"04-implicit-bias", "05-sponsorship", "06-allyship",
+                                   "08-developmental-networks"}
+    assert any("<img" in html for html in result["html"]["05-sponsorship"])
+    live = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True,
+                          env={**env, "MENTORKIT_LIVE_LABS": "1"}, timeout=120, check=True)
+    live = json.loads(live.stdout)
+    assert "pandas" in live["heavy"]  # the live path really draws
+    assert live["html"] == result["html"]
+
+
+def test_a_missing_or_damaged_drawings_file_means_drawing_live(tmp_path, monkeypatch):
+    from mentorkit import labs, prerender
+
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setattr(prerender, "_cache", None)
+    broken = tmp_path / "prerendered.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(prerender, "CACHE", broken)
+    html = labs.lab_table(labs.patton_table())._repr_html_()
+    assert "Academically successful (%)" in html and "72.5" in html

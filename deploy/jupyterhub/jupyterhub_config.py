@@ -390,14 +390,20 @@ def give_course(spawner) -> None:
                                       "@jupyter/nbgrader:create-assignment": True}
     (config_dir / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}), encoding="utf-8")
-    (config_dir / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": {
+    server_config = {"ServerApp": {"jpserver_extensions": {
         "nbgrader.server_extensions.formgrader": instructor,
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.course_list": instructor,
         "nbgrader.server_extensions.validate_assignment": True,
         "voila.server_extension": True},
         # Voila pages load no MathJax (the course has no formulas; the default is a CDN)
-        "tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}), encoding="utf-8")
+        "tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}
+    if not instructor:  # a participant's next page opens on a kernel started ahead, as with make start
+        learner = json.loads((LEARNER_LABCONFIG.parent / "jupyter_server_config.json").read_text(
+            encoding="utf-8"))
+        server_config["ServerApp"]["kernel_manager_class"] = learner["ServerApp"]["kernel_manager_class"]
+        server_config["LearnerKernelManager"] = learner["LearnerKernelManager"]
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(server_config), encoding="utf-8")
     # the learner's JupyterLab defaults, as with make start (share/jupyter/learner): no news pop-up
     (config_dir / "labconfig" / "default_setting_overrides.json").write_text(
         (LEARNER_LABCONFIG / "default_setting_overrides.json").read_text(encoding="utf-8"),

@@ -4,14 +4,19 @@ Tables are pandas DataFrames; charts display as images with alt text."""
 
 from __future__ import annotations
 
+import hashlib
+
 from . import evidence
+from .prerender import prerendered
 
 
+@prerendered
 def patton_table():
     """The Patton et al. (2017) sponsorship figures as a table."""
     return evidence.patton_sponsorship()
 
 
+@prerendered
 def patton_chart():
     """Academic success by gender and sponsorship, as a grouped bar chart."""
     from .plots import patton_chart as draw
@@ -23,11 +28,13 @@ def patton_chart():
     return Chart(draw(frame), f"Grouped bar chart of academic success: {rows}. Source: Patton et al. 2017.")
 
 
+@prerendered
 def doubt_raisers_table():
     """Trix and Psenka (2003): letters with doubt raisers, by gender."""
     return evidence.trix_psenka_doubt_raisers()
 
 
+@prerendered
 def doubt_raisers_chart():
     """Letters with at least one doubt raiser, women versus men."""
     from .plots import simple_bars
@@ -61,6 +68,7 @@ def _check_cumulative(steps, pass_rate, gap) -> None:
         raise ValueError(f"gap should be at least 0 and smaller than pass_rate ({pass_rate}), not {gap!r}.")
 
 
+@prerendered
 def cumulative_disadvantage_table(steps: int = 10, pass_rate: float = 0.80, gap: float = 0.04):
     """Worked arithmetic, not data: the share (%) of two equally able colleagues
     still advancing after each of ``steps`` evaluations in a row, when Dr. A
@@ -83,6 +91,7 @@ def cumulative_disadvantage_table(steps: int = 10, pass_rate: float = 0.80, gap:
     return frame
 
 
+@prerendered
 def cumulative_disadvantage_chart(steps: int = 10, pass_rate: float = 0.80, gap: float = 0.04):
     """The same arithmetic as ``cumulative_disadvantage_table``, drawn as two
     lines that drift apart, clearly marked as an illustration."""
@@ -167,6 +176,7 @@ def _example_names() -> tuple[str, str]:
     return title, (words[0] if words else "You")
 
 
+@prerendered
 def network_chart(net=None):
     """A network drawn as in the booklet's Appendix A (the example's when none is given)."""
     from .network import describe
@@ -224,7 +234,10 @@ def friendly(frame, caption: str = ""):
     shown = shown.astype(object).where(shown.notna(), "")
     shown.columns = [COLUMN_TITLES.get(c, str(c).replace("_", " ").capitalize()) for c in shown.columns]
     cells = "text-align:left; vertical-align:top; white-space:normal; padding:0.3em 0.7em; line-height:1.4"
-    styler = shown.style.hide(axis="index").set_table_styles([
+    # a fixed id (pandas picks a random one), so the same table is the same HTML
+    # every time it is drawn, and prerendered.json stays current
+    ident = hashlib.sha1(repr((list(shown.columns), caption)).encode()).hexdigest()[:10]
+    styler = shown.style.set_uuid(f"mk{ident}").hide(axis="index").set_table_styles([
         {"selector": "th, td", "props": cells},
         {"selector": "caption", "props": "caption-side:top; text-align:left; color:#333333"},
     ])
@@ -260,6 +273,7 @@ COLUMN_TITLES.update({
 })
 
 
+@prerendered
 def lab_table(frame):
     """A lab's table as the page shows it: readable column names, no row
     numbers, and its note and source underneath as the caption."""
@@ -270,6 +284,7 @@ def lab_table(frame):
     return friendly(frame, caption=caption)
 
 
+@prerendered
 def patton_differences():
     """Lesson 5's two comparisons, worked out from the four published figures:
     the gap between men and women in each sponsorship group, then the gain with
@@ -291,33 +306,39 @@ def patton_differences():
     return friendly(table, caption="Worked out from the four figures in the chart (Patton et al. 2017).")
 
 
+@prerendered
 def network_people():
     """Lesson 8: the example network's people, one row each."""
     return friendly(network_table())
 
 
+@prerendered
 def network_help_counts() -> Said:
     """Lesson 8: how many people give each kind of help, as a sentence."""
     return help_counts(network_table()[["work", "career", "personal"]].sum())
 
 
+@prerendered
 def network_outside():
     """Lesson 8: the people outside the example mentee's organization."""
     people = network_table()
     return friendly(people[~people["inside"]][["name", "rank", "closeness", "setting"]])
 
 
+@prerendered
 def network_starred():
     """Lesson 8: the starred people, and whether they are inside or outside."""
     people = network_table()
     return friendly(people[people["sponsor"]][["name", "rank", "inside", "knows"]])
 
 
+@prerendered
 def network_theme_table():
     """Lesson 8: the seven themes of the example network, what was counted and how each reads."""
     return friendly(network_themes()[["theme", "counted", "reading"]])
 
 
+@prerendered
 def network_rule(theme: str) -> Said:
     """Lesson 8: the stated rule behind one theme of the example network."""
     themes = network_themes()
