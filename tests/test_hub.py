@@ -57,7 +57,7 @@ NEEDS_ROOT = pytest.mark.skipif(not AS_ROOT, reason="one OS account per person n
 
 
 def first_assignment() -> Path:
-    found = sorted((ROOT / "source").glob("[0-9][0-9]-*/*.ipynb"))
+    found = sorted((ROOT / "source").glob("[0-9][0-9]*-*/*.ipynb"))
     assert found, "no assignment in source/ to release"
     return found[0]
 

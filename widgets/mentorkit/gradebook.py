@@ -32,9 +32,11 @@ def gradebook_path() -> Path:
 
 
 def lesson_label(assignment: str) -> str:
-    """``02-setting-expectations`` -> ``02 Setting expectations`` (the name itself if unknown)."""
+    """``02-setting-expectations`` -> ``02 Setting expectations``, ``06a-...`` -> ``06a ...``
+    (the name itself if unknown)."""
     title = TITLES.get(assignment)
-    return f"{assignment[:2]} {title}" if title and assignment[:2].isdigit() else assignment
+    number = assignment.split("-", 1)[0]
+    return f"{number} {title}" if title and number[:2].isdigit() else assignment
 
 
 @dataclass
