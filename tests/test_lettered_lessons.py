@@ -64,3 +64,12 @@ def test_the_gradebook_label_keeps_the_letter():
     assert lesson_label("02-setting-expectations") == "02 Setting expectations"
     assert lesson_label("06a-culturally-aware-mentoring") == "06a Culturally aware mentoring"
     assert lesson_label("99-unknown") == "99-unknown"
+
+
+def test_the_scenario_list_names_a_lettered_lesson_by_its_number():
+    from mentorkit.ui.scenario_player import lesson_label as scenario_lesson
+
+    assert scenario_lesson("02-setting-expectations") == "Lesson 2"
+    assert scenario_lesson("10-peer-mentoring-groups") == "Lesson 10"
+    assert scenario_lesson("06a-culturally-aware-mentoring") == "Lesson 6a"
+    assert scenario_lesson("00-welcome") == "Welcome"

@@ -28,9 +28,10 @@ def _showing(store: Store) -> set[str]:
 
 
 def lesson_label(slug: str) -> str:
-    """'Lesson 2' for ``02-setting-expectations``; 'Welcome' for the welcome page."""
-    number = slug.split("-", 1)[0]
-    return f"Lesson {int(number)}" if number.isdigit() and int(number) else "Welcome"
+    """'Lesson 2' for ``02-setting-expectations``, 'Lesson 2a' for ``02a-mentoring-up``;
+    'Welcome' for the welcome page."""
+    number = slug.split("-", 1)[0].lstrip("0")
+    return f"Lesson {number}" if number[:1].isdigit() else "Welcome"
 
 
 class ScenarioPlayer(widgets.VBox):
