@@ -360,3 +360,26 @@ def test_the_render_check_finds_raw_markdown():
     assert leftover_markdown("<p>**bold that never closed</p>") != []
     assert leftover_markdown("<p>| 0:00 | 10 | Opening |</p>") != []
     assert leftover_markdown("<p><strong>fine</strong> and <em>fine</em></p>") == []
+
+
+# -- casting and spelling, as in the lessons and scenarios ---------------------------
+
+@pytest.mark.parametrize("slug", SLUGS + ["README"])
+def test_the_guide_uses_us_spelling(slug):
+    from .test_casting import british_spellings
+
+    path = SESSIONS / f"{slug}.md"
+    assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
+    assert british_spellings(path.read_text(encoding="utf-8")) == []
+
+
+def test_no_name_in_the_guides_belongs_to_two_people():
+    """A case may bring back a scenario's character under the same full name; a new
+    person needs a surname and a first name no scenario or other guide uses."""
+    from .test_casting import casting, name_clashes, people
+
+    cast = casting()
+    for path in sorted(SESSIONS.glob("*.md")):
+        cast[f"docs/sessions/{path.name}"] = people(path.read_text(encoding="utf-8"))
+    problems = [p for p in name_clashes(cast) if " appears in " not in p]
+    assert problems == []
