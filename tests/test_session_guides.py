@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -34,18 +33,15 @@ def guide_text(slug: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def sections(text: str) -> dict[str, str]:
-    """The guide's '## ' sections by heading (the text up to the next '## ')."""
-    found = {}
+def sections(text: str) -> list[tuple[str, str]]:
+    """The guide's '## ' sections: (heading, the text up to the next '## ')."""
     parts = re.split(r"^## (.+?)\s*$", text, flags=re.M)
-    for heading, body in zip(parts[1::2], parts[2::2]):
-        found[heading] = body
-    return found
+    return list(zip(parts[1::2], parts[2::2], strict=True))
 
 
 def section(text: str, prefix: str) -> tuple[str, str]:
     """The one section whose heading is `prefix` or starts with `prefix`."""
-    matches = [(h, b) for h, b in sections(text).items() if h == prefix or h.startswith(prefix)]
+    matches = [(h, b) for h, b in sections(text) if h == prefix or h.startswith(prefix)]
     assert len(matches) == 1, (f"expected one section '## {prefix}...', found "
                                f"{[h for h, _ in matches] or 'none'}")
     return matches[0]
