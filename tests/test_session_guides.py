@@ -291,6 +291,11 @@ def test_the_checks_catch_a_broken_plan_and_unknown_names(headings_by_lesson, sc
     assert named_sections("then read *One* and *Two*; later") == ["One", "Two"]
     assert named_scenarios("the scenarios *C*, *D* or *E*") == ["C", "D", "E"]
     assert relative_links("[a](../x.md) [b](https://e.org) [c](#top)") == ["../x.md"]
+    # A section written twice is reported, not silently merged.
+    with pytest.raises(AssertionError, match="expected one section"):
+        section(GOOD + "\n## Plan\nagain\n", "Plan")
+    with pytest.raises(AssertionError, match="expected one '### Discussion questions'"):
+        subsection("A case.\n", "Discussion questions")
 
 
 # -- the index and the blended schedule ------------------------------------------
