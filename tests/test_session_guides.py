@@ -242,7 +242,7 @@ def test_every_relative_link_resolves(lesson):
 def test_sections_and_scenarios_named_exist(lesson, headings_by_lesson, scenarios):
     text = guide_text(lesson.slug)
     own = headings_by_lesson.get(lesson.slug, set())
-    anywhere = set().union(*headings_by_lesson.values())
+    anywhere = set().union(*headings_by_lesson.values()) | {normal(item.title) for item in LESSONS}
     unknown_sections = [t for t in named_sections(text)
                         if normal(t) not in own and normal(t) not in anywhere
                         and normal(t) not in scenarios]
@@ -317,6 +317,30 @@ def test_the_schedule_uses_every_guide_once():
     counts = {slug: used.count(slug) for slug in SLUGS}
     assert {s: n for s, n in counts.items() if n != 1} == {}, \
         "each lesson's guide appears in the schedule exactly once"
+
+
+def table_rows(body: str) -> list[tuple[str, int, str]]:
+    rows = []
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and re.fullmatch(r"\d+:\d\d", cells[0]) and cells[1].isdigit():
+            rows.append((cells[0], int(cells[1]), cells[2]))
+    return rows
+
+
+def test_each_scheduled_session_runs_to_time():
+    sessions = re.findall(r"^### (Session \d+.*?)\s*$(.*?)(?=^### |\Z)", schedule_section(),
+                          flags=re.M | re.S)
+    assert 3 <= len(sessions) <= 4, "the blended schedule has three or four cohort sessions"
+    for title, body in sessions:
+        rows = table_rows(body)
+        assert rows, f"{title}: no timed plan"
+        start = 0
+        for time, minutes, activity in rows:
+            assert time == clock(start), f"{title}: {activity!r} should start at {clock(start)}"
+            start += minutes
+        assert 60 <= start <= 90, f"{title}: {start} minutes, not 60 to 90"
+        assert guide_links(body), f"{title}: names no guide"
 
 
 def test_the_index_links_every_guide_and_is_linked():
