@@ -76,10 +76,12 @@ def test_the_form_comes_from_cell_metadata(copy):
 @pytest.mark.parametrize("assignment_id", ["09a-fostering-independence", "02a-mentoring-up"])
 def test_a_lesson_added_later_keeps_a_lettered_assignment_id(assignment_id):
     """Lessons slotted in after others (9a after 9) are named 09a-...: the page opens them."""
-    assert model.release_path(assignment_id, ROOT) == ROOT / "release" / assignment_id / f"{assignment_id}.ipynb"
+    expected = ROOT / "release" / assignment_id / f"{assignment_id}.ipynb"
+    assert model.release_path(assignment_id, ROOT) == expected
 
 
-@pytest.mark.parametrize("assignment_id", ["9a-fostering-independence", "09ab-fostering", "09A-x", "09a-", "09a_x"])
+@pytest.mark.parametrize("assignment_id",
+                         ["9a-fostering-independence", "09ab-fostering", "09A-x", "09a-", "09a_x"])
 def test_an_id_that_is_not_a_lesson_slug_is_refused(assignment_id):
     with pytest.raises(model.AssignmentError):
         model.release_path(assignment_id, ROOT)
