@@ -73,6 +73,24 @@ def test_the_form_comes_from_cell_metadata(copy):
         model.release_path("../../etc/passwd")
 
 
+@pytest.mark.parametrize("assignment_id", ["09a-fostering-independence", "02a-mentoring-up"])
+def test_a_lesson_added_later_keeps_a_lettered_assignment_id(assignment_id):
+    """Lessons slotted in after others (9a after 9) are named 09a-...: the page opens them."""
+    expected = ROOT / "release" / assignment_id / f"{assignment_id}.ipynb"
+    assert model.release_path(assignment_id, ROOT) == expected
+
+
+@pytest.mark.parametrize("assignment_id",
+                         ["9a-fostering-independence", "09ab-fostering", "09A-x", "09a-", "09a_x"])
+def test_an_id_that_is_not_a_lesson_slug_is_refused(assignment_id):
+    with pytest.raises(model.AssignmentError):
+        model.release_path(assignment_id, ROOT)
+
+
+def test_the_released_lettered_assignment_is_listed():
+    assert "09a-fostering-independence" in model.released_ids(ROOT)
+
+
 def test_answers_are_written_into_the_notebook_and_locked_cells_stay_as_released(copy):
     answers = model.Answers(copy)
     fill(answers)
