@@ -56,7 +56,7 @@ def _text(source) -> str:
 
 def read_checks() -> list[Check]:
     found = []
-    for path in sorted((ROOT / "source").glob("[0-9][0-9]-*/[0-9][0-9]-*.ipynb")):
+    for path in sorted((ROOT / "source").glob("[0-9][0-9]*-*/[0-9][0-9]*-*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         for index, cell in enumerate(cells):
             form = cell.get("metadata", {}).get("mentorkit") or {}
@@ -156,7 +156,7 @@ def test_every_reflection_rubric_shows_a_strong_and_a_weak_answer():
     """Each reflection's mark scheme (instructor version only) ends with a one-line example of
     a strong and of a weak answer, so that two facilitators grade alike."""
     missing = []
-    for path in sorted((ROOT / "source").glob("[0-9][0-9]-*/[0-9][0-9]-*.ipynb")):
+    for path in sorted((ROOT / "source").glob("[0-9][0-9]*-*/[0-9][0-9]*-*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if (cell.get("metadata", {}).get("mentorkit") or {}).get("kind") != "reflection":
                 continue
