@@ -73,3 +73,18 @@ def test_the_scenario_list_names_a_lettered_lesson_by_its_number():
     assert scenario_lesson("10-peer-mentoring-groups") == "Lesson 10"
     assert scenario_lesson("06a-culturally-aware-mentoring") == "Lesson 6a"
     assert scenario_lesson("00-welcome") == "Welcome"
+
+
+LETTERED = [lesson.slug for lesson in LESSONS if lesson.number[-1].isalpha()]
+
+
+@pytest.mark.parametrize("slug", LETTERED)
+def test_a_lettered_assignment_is_listed_and_its_checks_are_surveyed(slug):
+    from mentorkit import assignments
+
+    from .test_knowledge_checks import CHECKS
+
+    assert slug in assignments.released_ids(ROOT)
+    assert assignments.release_path(slug, ROOT).exists()
+    surveyed = {check.where.split()[0] for check in CHECKS}
+    assert slug in surveyed, f"test_knowledge_checks.py does not read source/{slug}"
