@@ -46,7 +46,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CHOICE_LINE = re.compile(r"^\s*- \*\*([A-H])\.\*\* .*$")
 SOLUTION = re.compile(r"^[ \t]*#+[ \t]*BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*#+[ \t]*END SOLUTION", re.S | re.M)
 HIDDEN = re.compile(r"#+[ \t]*BEGIN HIDDEN TESTS[ \t]*\n(.*?)#+[ \t]*END HIDDEN TESTS", re.S)
-ID = re.compile(r"^[0-9]{2}-[a-z0-9-]+$")
+ID = re.compile(r"^[0-9]{2}[a-z]?-[a-z0-9-]+$")  # 02-setting-expectations, 02a-mentoring-up
 
 
 class AssignmentError(Exception):

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from .. import scenario as model
 from ..content import ContentError
-from ..course import LESSONS
+from ..course import LESSONS, lesson as course_lesson
 from ..store import Store, StoreError
 from . import grading
 from ._html import CSS, esc, lesson_href, markdown
@@ -28,9 +28,10 @@ def _showing(store: Store) -> set[str]:
 
 
 def lesson_label(slug: str) -> str:
-    """'Lesson 2' for ``02-setting-expectations``; 'Welcome' for the welcome page."""
-    number = slug.split("-", 1)[0]
-    return f"Lesson {int(number)}" if number.isdigit() and int(number) else "Welcome"
+    """'Lesson 2' for ``02-setting-expectations``, 'Lesson 2a' for ``02a-mentoring-up``;
+    'Welcome' for the welcome page."""
+    found = course_lesson(slug)
+    return f"Lesson {found.number}" if found and found.number != "0" else "Welcome"
 
 
 class ScenarioPlayer(widgets.VBox):
@@ -133,7 +134,7 @@ class ScenarioPlayer(widgets.VBox):
         node = play.node
         self.header.value = (
             f'<div class="mk-card"><h3>{esc(s.title)}</h3>'
-            f'<div class="mk-meta">Your mentee: {esc(s.mentee)}</div></div>'
+            f'<div class="mk-meta mk-seat">{esc(model.SEAT_LINES[s.seat])} {esc(s.mentee)}</div></div>'
         )
         title = f"<h4>{esc(node.title)}</h4>" if node.title else ""
         self.scene.value = f'<div class="mk-card">{title}{markdown(node.scene)}</div>'
