@@ -230,8 +230,10 @@ def _busy_mentor_as(tmp_path, **changes):
 
 def test_the_player_says_whose_seat_the_learner_is_in(mentorkit_home, tmp_path):
     mentor = show_scenario("busy-mentor")
-    assert "<strong>You are the mentor in this scenario. Your mentee:</strong> Dr. Claire Donnelly" in mentor.header.value
-    played = ScenarioPlayer(scenario.load(_busy_mentor_as(tmp_path, seat="mentee")), store=Store(mentorkit_home))
+    assert ("<strong>You are the mentor in this scenario. Your mentee:</strong> Dr. Claire Donnelly"
+            in mentor.header.value)
+    played = ScenarioPlayer(scenario.load(_busy_mentor_as(tmp_path, seat="mentee")),
+                            store=Store(mentorkit_home))
     assert played.scenario.seat == "mentee"
     assert "<strong>You are the mentee in this scenario:</strong> Dr. Claire Donnelly" in played.header.value
     assert "Your mentee" not in played.header.value and "the mentor in this" not in played.header.value

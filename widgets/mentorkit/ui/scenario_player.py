@@ -8,7 +8,8 @@ import ipywidgets as widgets
 
 from .. import scenario as model
 from ..content import ContentError
-from ..course import LESSONS, lesson as course_lesson
+from ..course import LESSONS
+from ..course import lesson as course_lesson
 from ..store import Store, StoreError
 from . import grading
 from ._html import CSS, esc, lesson_href, markdown
@@ -134,7 +135,8 @@ class ScenarioPlayer(widgets.VBox):
         node = play.node
         self.header.value = (
             f'<div class="mk-card"><h3>{esc(s.title)}</h3>'
-            f'<div class="mk-meta mk-seat"><strong>{esc(model.SEAT_LINES[s.seat])}</strong> {esc(s.mentee)}</div></div>'
+            f'<div class="mk-meta mk-seat"><strong>{esc(model.SEAT_LINES[s.seat])}</strong> '
+            f'{esc(s.mentee)}</div></div>'
         )
         title = f"<h4>{esc(node.title)}</h4>" if node.title else ""
         self.scene.value = f'<div class="mk-card">{title}{markdown(node.scene)}</div>'
