@@ -24,8 +24,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "exercises" / "scenarios").glob("*.yaml"))
 
-# Characters deliberately shared by two scenarios (none today).
-RECURRING: set[str] = set()
+# Characters deliberately shared by two scenarios: first-meeting-mentee-seat
+# replays first-meeting with the learner in Rafael Mendes's seat.
+RECURRING: set[str] = {"Rafael Mendes"}
 
 NAME = r"[A-Z][a-zà-öø-ÿ'’]+(?:-[A-Z][a-zà-öø-ÿ'’]+)?"
 TITLED = re.compile(rf"\b(?:Dr|Professor|Prof)\.?\s+({NAME})\s+({NAME})\b")

@@ -5,10 +5,11 @@ import html
 import re
 
 import pytest
+import yaml
 
 from mentorkit import choose_scenario, scenario, show_scenario
 from mentorkit.store import Store
-from mentorkit.ui.scenario_player import ScenarioPlayer
+from mentorkit.ui.scenario_player import ScenarioPlayer, lesson_label
 
 
 def ids(player):
@@ -216,3 +217,37 @@ def test_the_ending_reads_as_one_block_before_the_buttons(mentorkit_home):
     assert kids.index(player.summary) < kids.index(player.nav)
     assert "End of the scenario: a strong outcome" in player.summary.value
     assert player.back_button.layout.display is None and not player.back_button.disabled
+
+
+def _busy_mentor_as(tmp_path, **changes):
+    """busy-mentor.yaml with some fields changed, saved as its own scenario file."""
+    data = yaml.safe_load((scenario.scenarios_dir() / "busy-mentor.yaml").read_text(encoding="utf-8"))
+    data.update(id="seat-test", **changes)
+    path = tmp_path / "seat-test.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_player_says_whose_seat_the_learner_is_in(mentorkit_home, tmp_path):
+    mentor = show_scenario("busy-mentor")
+    assert ("<strong>You are the mentor in this scenario. Your mentee:</strong> Dr. Claire Donnelly"
+            in mentor.header.value)
+    played = ScenarioPlayer(scenario.load(_busy_mentor_as(tmp_path, seat="mentee")),
+                            store=Store(mentorkit_home))
+    assert played.scenario.seat == "mentee"
+    assert "<strong>You are the mentee in this scenario:</strong> Dr. Claire Donnelly" in played.header.value
+    assert "Your mentee" not in played.header.value and "the mentor in this" not in played.header.value
+    # The line stays above every scene, not only the first.
+    click(played, "call-her")
+    played.continue_button.click()
+    assert "You are the mentee in this scenario:" in played.header.value
+
+
+def test_a_seat_that_is_neither_mentor_nor_mentee_is_named(mentorkit_home, tmp_path):
+    box = show_scenario(str(_busy_mentor_as(tmp_path, seat="observer")))
+    assert "cannot be shown" in box.value and "seat" in box.value
+
+
+def test_a_lettered_lesson_is_named_with_its_letter():
+    assert lesson_label("02a-mentoring-up") == "Lesson 2a"
+    assert lesson_label("03-feedback") == "Lesson 3" and lesson_label("00-welcome") == "Welcome"

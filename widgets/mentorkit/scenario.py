@@ -23,6 +23,12 @@ RATING_LABELS = {
     "mixed": "Partly helpful",
     "unhelpful": "Likely to backfire",
 }
+# Whose seat the learner is in: the words the player puts before the
+# scenario's `mentee` field, above the scene.
+SEAT_LINES = {
+    "mentor": "You are the mentor in this scenario. Your mentee:",
+    "mentee": "You are the mentee in this scenario:",
+}
 ENDING_LABELS = {
     "strong": "A strong outcome",
     "mixed": "A mixed outcome",
@@ -70,6 +76,7 @@ class Scenario:
     start: str
     nodes: dict[str, Node]
     key_points: tuple[str, ...]
+    seat: str = "mentor"  # "mentee" when the learner plays the mentee
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -110,6 +117,7 @@ def from_data(data: dict[str, Any]) -> Scenario:
         start=data["start"],
         nodes=nodes,
         key_points=tuple(data["key_points"]),
+        seat=data.get("seat", "mentor"),
     )
 
 

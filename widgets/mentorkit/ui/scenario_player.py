@@ -134,7 +134,8 @@ class ScenarioPlayer(widgets.VBox):
         node = play.node
         self.header.value = (
             f'<div class="mk-card"><h3>{esc(s.title)}</h3>'
-            f'<div class="mk-meta">Your mentee: {esc(s.mentee)}</div></div>'
+            f'<div class="mk-meta mk-seat"><strong>{esc(model.SEAT_LINES[s.seat])}</strong> '
+            f'{esc(s.mentee)}</div></div>'
         )
         title = f"<h4>{esc(node.title)}</h4>" if node.title else ""
         self.scene.value = f'<div class="mk-card">{title}{markdown(node.scene)}</div>'
