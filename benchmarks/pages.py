@@ -49,7 +49,8 @@ NEXT = "next lesson"
 EMPTY_WARM = "empty (learner's server)"
 PAGE_TARGET, NEXT_TARGET, MEMORY_TARGET_MIB = 1.3, 0.5, 400
 SETTLE = 3.0
-COLD = "--ServerApp.kernel_manager_class=jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager"
+COLD = ("--ServerApp.kernel_manager_class="
+        "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager")
 
 WIDGET_READY = (
     "() => [...document.querySelectorAll('.jupyter-widgets button, .jupyter-widgets input, "
@@ -80,7 +81,7 @@ class Bench:
     """The learner's server over a scratch folder (an empty notebook beside links
     to the course) and one headless Chromium."""
 
-    def __init__(self, cold: bool = False) -> None:
+    def __init__(self, cold: bool = False, browser=None) -> None:
         sys.path.insert(0, str(ROOT / "widgets"))
         sys.path.insert(0, str(ROOT))
         from playwright.sync_api import sync_playwright
@@ -103,6 +104,10 @@ class Bench:
             *([COLD] if cold else [])]
         self.server = Server(argv, port, cwd=self.folder, env=env, token=token)
         self.server.start("/api/status")
+        self.playwright = None
+        if browser is not None:  # one Playwright per process: the baseline shares the browser
+            self.browser = browser
+            return
         self.playwright = sync_playwright().start()
         chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
         self.browser = self.playwright.chromium.launch(
@@ -148,10 +153,6 @@ class Bench:
         """MiB held by the server, by the kernel of one open lesson page, and by
         the kernels waiting for the next page."""
         server_pid = self.server.proc.pid
-        tree = [server_pid]
-        for pid in list(tree):
-            tree += _children(pid)
-        before = set(tree)
         context, page = self._open(self.lessons[5])
         try:
             page.goto(self.server.url(f"/voila/render/{self.lessons[5]}"), wait_until="commit",
@@ -169,8 +170,9 @@ class Bench:
             context.close()
 
     def close(self) -> None:
-        self.browser.close()
-        self.playwright.stop()
+        if self.playwright is not None:
+            self.browser.close()
+            self.playwright.stop()
         self.server.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -184,8 +186,8 @@ def _shared() -> Bench:
     if _bench is None:
         _bench = Bench()
         atexit.register(_bench.close)
-        _cold = Bench(cold=True)
-        atexit.register(_cold.close)
+        _cold = Bench(cold=True, browser=_bench.browser)
+        atexit.register(_cold.close)  # runs first: the shared browser closes last
         _cold.load(EMPTY)
         _bench.load(EMPTY)  # warm the server, the kernel spec and the browser
         for path in _bench.pages:
