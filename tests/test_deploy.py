@@ -236,3 +236,28 @@ def nbgrader_config_file(path: Path):
     config = Config()
     exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})
     return config
+
+
+def test_every_notebook_carries_the_language_info_the_course_kernel_reports():
+    """JupyterLab writes the kernel's language_info into a notebook it opens; when
+    the notebook already has exactly that, opening it marks nothing modified."""
+    import subprocess
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from mentorkit import launch
+    from mentorkit.kernel import LANGUAGE_INFO
+
+    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert len(tracked) > 40
+    different = [path for path in tracked
+                 if json.loads((ROOT / path).read_text(encoding="utf-8"))["metadata"].get("language_info")
+                 != LANGUAGE_INFO]
+    assert different == [], f"run the course kernel's language_info into {different}"
+    # the learner's server finds the course kernel as python3
+    env = launch.server_env(ROOT)
+    spec_dir = [p for p in env["JUPYTER_PATH"].split(os.pathsep) if p][0]
+    spec = KernelSpecManager(kernel_dirs=[str(Path(spec_dir) / "kernels")]).get_kernel_spec("python3")
+    assert "--IPKernelApp.kernel_class=mentorkit.kernel.CourseKernel" in spec.argv
+    assert spec.argv[0] == "python"  # jupyter_client runs it with the server's own Python

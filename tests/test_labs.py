@@ -227,7 +227,10 @@ def test_a_page_served_by_voila_shows_the_labs_without_pandas_or_matplotlib():
         "    space = shown.setdefault(lesson, {})\n"
         "    last = source.strip().splitlines()[-1]\n"
         "    exec(source, space)\n"
-        "    space.setdefault('_html', []).append(eval(last, space)._repr_html_())\n"
+        "    shown_value = eval(last, space)\n"
+        "    from IPython.core.formatters import DisplayFormatter\n"
+        "    data, _ = DisplayFormatter().format(shown_value)  # as a kernel displays it\n"
+        "    space.setdefault('_html', []).append(data.get('text/html'))\n"
         "print(json.dumps({'heavy': sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules),"
         " 'html': {k: v['_html'] for k, v in shown.items()}}))\n")
     env = {**os.environ, "SERVER_SOFTWARE": "voila/0.5.13"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 import urllib.error
 import urllib.request
 from collections import deque
@@ -164,7 +165,27 @@ def test_jupyterlab_opens_a_lesson_with_the_side_panels_closed_on_a_phone(browse
     page.screenshot(path=str(SCREENSHOTS / "lab-phone.png"))
     assert not page.locator("#jp-left-stack").is_visible(), "the file browser covers the lesson"
     assert page.locator(".jp-NotebookPanel:visible").first.bounding_box()["width"] > 300
+
+    # merely opened, the lesson is not marked modified: once its kernel has
+    # answered, JupyterLab writes the kernel's language_info into the metadata,
+    # which is already what the course kernel reports (mentorkit.kernel)
+    deadline = time.monotonic() + 120
+    while not _sessions_for(course, "modules/05-sponsorship.ipynb"):
+        assert time.monotonic() < deadline, "JupyterLab started no kernel for the lesson"
+        time.sleep(0.5)
+    dirty = page.locator(".jp-mod-dirty")
+    settle = time.monotonic() + 15
+    while time.monotonic() < settle and dirty.count() == 0:
+        time.sleep(0.5)
+    assert dirty.count() == 0, "JupyterLab marks the lesson modified when it is only opened"
     context.close()
+
+
+def _sessions_for(course, path: str) -> list:
+    """The server's sessions (a notebook with a running kernel) for ``path``."""
+    with urllib.request.urlopen(course.url("/api/sessions"), timeout=10) as response:
+        sessions = json.loads(response.read())
+    return [s for s in sessions if s.get("path") == path and s.get("kernel")]
 
 
 def _watched_page(browser, **context_options):

@@ -410,6 +410,8 @@ def give_course(spawner) -> None:
         encoding="utf-8")
     spawner.environment = {**spawner.environment,  # a new dict: never share one between users
                            "JUPYTER_CONFIG_DIR": str(config_dir),
+                           # the course's python3 kernel spec (mentorkit/kernel.py)
+                           "JUPYTER_PATH": str(LEARNER_LABCONFIG.parent),
                            "JUPYTERLAB_SETTINGS_DIR": str(home / ".jupyter" / "lab" / "user-settings"),
                            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
                            "MENTORKIT_HOME": str(home / ".mentorkit"),

@@ -117,6 +117,8 @@ def server_env(root: Path) -> dict[str, str]:
     learner = str(root / LEARNER_CONFIG)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         p for p in (learner, env.get("JUPYTER_CONFIG_PATH", "")) if p)
+    # the course's python3 kernel spec (learner/kernels/python3: mentorkit.kernel)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (learner, env.get("JUPYTER_PATH", "")) if p)
     return env
 
 

@@ -62,7 +62,9 @@ class Shown:
         return self._value
 
     def __getattr__(self, name):
-        if name.startswith("__") or name in ("key", "html", "_live_call", "_value"):
+        # IPython asks for _ipython_display_, _repr_png_ and the like: answered
+        # live, they would draw the figure after all. Only public names go live.
+        if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.live(), name)
 
