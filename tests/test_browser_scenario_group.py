@@ -73,17 +73,17 @@ def test_group_mode_reveals_feedback_beside_the_tally_and_plays_to_an_ending(pro
     assert size >= 22, f"option text is {size}px: too small to read on a projector"
 
     votes = [7, 2] + [1] * (len(first.choices) - 2)
-    for letter, count in zip("ABCDEFGH", votes):
+    for letter, count in zip("ABCDEFGH"[:len(votes)], votes, strict=True):
         box = page.get_by_label(f"Votes for {letter}:")
         box.fill(str(count))
         box.press("Tab")
     shot(page, "1-before-reveal", ".mk-group h3")
 
     page.get_by_role("button", name="Reveal").click()
-    page.wait_for_function(f"document.querySelectorAll('.mk-option .mk-feedback').length === {len(first.choices)}",
-                           timeout=30_000)
+    shown_all = f"document.querySelectorAll('.mk-option .mk-feedback').length === {len(first.choices)}"
+    page.wait_for_function(shown_all, timeout=30_000)
     shown = feedback_texts(page)
-    for choice, text in zip(first.choices, shown):
+    for choice, text in zip(first.choices, shown, strict=True):
         assert model.RATING_LABELS[choice.rating] in text
         assert choice.feedback.split()[0] in text
     counts = [int(t) for t in page.locator(".mk-tally-count").all_inner_texts()]

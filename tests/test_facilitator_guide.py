@@ -179,7 +179,8 @@ def test_every_warning_printed_is_explained_in_the_guide(ran):
             if not message:  # a message on the lines below (collect's owner check)
                 message = next((more.strip() for more in lines[index + 1:] if more.strip()), "")
             # the guide writes the parts that change as "..."
-            message = re.sub(r"^.* (claims to be submitted by) \S+ (but is owned by) \S+", r"\1 ... \2 ...", message)
+            message = re.sub(r"^.* (claims to be submitted by) \S+ (but is owned by) \S+", r"\1 ... \2 ...",
+                             message)
             if message[:30] not in guide:
                 unexplained.append(f"{command}: {line}")
     assert not unexplained, "warnings the guide does not explain:\n" + "\n".join(unexplained)

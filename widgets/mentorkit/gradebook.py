@@ -293,7 +293,8 @@ def _read(path: Path) -> CohortGrades:
     cells = cells.merge(notebooks, on="notebook_key").merge(
         assignments[["assignment_key", "assignment"]], on="assignment_key")
     labels = question_labels(list(assignments["assignment"]))
-    cells["question"] = [labels.get((a, i), i) for a, i in zip(cells["assignment"], cells["item"], strict=True)]
+    cells["question"] = [labels.get((a, i), i)
+                         for a, i in zip(cells["assignment"], cells["item"], strict=True)]
     submissions = submissions.merge(assignments[["assignment_key", "assignment"]], on="assignment_key")
     grades = (grades.merge(submitted_notebooks, on="submitted_notebook_key")
               .merge(submissions[["submission_key", "student_id"]], on="submission_key")

@@ -133,7 +133,8 @@ def sheet_html(assignment_id: str, root: Path | None = None) -> tuple[str, float
             f'<section class="item" id="{esc(q.grade_id)}"><h3>{esc(q.title or f"Reflection {number}")} '
             f'<span class="meta">({_fmt(q.points)})</span></h3>'
             f'<div class="id">Formgrader cell: <code>{esc(q.grade_id)}</code></div>'
-            f'{_markdown(q.prompt)}<div class="scheme"><p><strong>Mark scheme</strong></p>{scheme}</div></section>')
+            f'{_markdown(q.prompt)}<div class="scheme"><p><strong>Mark scheme</strong></p>{scheme}</div>'
+            "</section>")
     if guide:
         parts.append('<h2>What a strong reflection does</h2><section class="item"><p class="meta">The guide '
                      "participants may open after writing their reflections; it is no rubric.</p>"
@@ -141,7 +142,8 @@ def sheet_html(assignment_id: str, root: Path | None = None) -> tuple[str, float
     title = form.title or assignment_id
     page = (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Rubric: {esc(title)}</title>'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head><body>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{CSS}</style></head><body>"
         f"<h1>Rubric: {esc(title)}</h1>"
         f'<p class="meta">Assignment <code>{esc(assignment_id)}</code> · {_fmt(total)} in all · made from '
         f"<code>source/{esc(assignment_id)}/{esc(path.name)}</code>, which this page never changes.</p>"
