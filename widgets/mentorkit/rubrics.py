@@ -90,7 +90,10 @@ def _fmt(points: float) -> str:
 
 def sheet_html(assignment_id: str, root: Path | None = None) -> tuple[str, float]:
     """The rubric sheet of one assignment, as a standalone HTML page, and its total points."""
-    path = model.source_path(assignment_id, root)
+    try:
+        path = model.source_path(assignment_id, root)
+    except model.AssignmentError as exc:
+        raise RubricError(f"{assignment_id}: {exc}") from exc
     if not path.is_file():
         raise RubricError(f"{assignment_id}: there is no instructor's notebook at {path}")
     try:

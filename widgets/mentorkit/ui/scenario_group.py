@@ -70,6 +70,15 @@ def _yes(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "yes", "true", "on")
 
 
+def _seat_line(scene: model.Scenario) -> str:
+    """Whose seat the room is in: the player's own words when the course has them (a
+    scenario may put the learner in the mentee's seat), else the mentor's."""
+    lines = getattr(model, "SEAT_LINES", None)
+    if lines:
+        return lines.get(getattr(scene, "seat", "mentor"), lines.get("mentor", ""))
+    return "Your mentee:"
+
+
 class GroupPlayer(widgets.VBox):
     """One scenario for a room: decision, the room's counts, reveal, move on."""
 
@@ -142,7 +151,7 @@ class GroupPlayer(widgets.VBox):
         self.header.value = (
             f'<div class="mk-card"><span class="mk-group-tag">Group mode · {esc(where)}</span>'
             f"<h3>{esc(s.title)}</h3>"
-            f'<div class="mk-meta">The mentee: {esc(s.mentee)}</div></div>')
+            f'<div class="mk-meta"><strong>{esc(_seat_line(s))}</strong> {esc(s.mentee)}</div></div>')
         title = f"<h4>{esc(node.title)}</h4>" if node.title else ""
         self.scene.value = f'<div class="mk-card">{title}{markdown(node.scene)}</div>'
         old = list(self.options.children)
