@@ -102,8 +102,11 @@ def test_group_mode_reveals_feedback_beside_the_tally_and_plays_to_an_ending(pro
     violations = axe_violations(page)
     assert violations == [], describe(violations)
 
-    # move on with the room's choice, then reveal and go on with A until an ending
-    page.get_by_role("button", name="Go on with A").click()
+    # move on with the room's choice (the keyboard lands on Reveal), then go on with A to an ending
+    page.get_by_role("button", name="Go on with A").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.innerText.trim() === 'Reveal'",
+                           timeout=10_000)
     for _ in range(12):
         page.wait_for_selector(".mk-summary, .mk-reveal >> visible=true", timeout=30_000)
         if page.locator(".mk-summary").count():

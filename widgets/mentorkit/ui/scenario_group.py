@@ -120,17 +120,25 @@ class GroupPlayer(widgets.VBox):
         self.play.proceed()
         self.revealed = False
         self._render()
+        self._focus_next()
 
     def _on_back(self, _=None) -> None:
         self.play.back()
         self.revealed = False
         self._render()
+        self._focus_next()
 
     def _on_restart(self, _=None) -> None:
         self.play.restart()
         self.counts.clear()
         self.revealed = False
         self._render()
+        self._focus_next()
+
+    def _focus_next(self) -> None:
+        """Reveal at a new decision, Start over at an ending: the buttons that had the
+        focus are gone, and a keyboard user would otherwise be sent to the page's top."""
+        (self.restart_button if self.play.node.is_ending else self.reveal_button).focus()
 
     def _count(self, node_id: str, choice_id: str, change) -> None:
         self.counts.setdefault(node_id, {})[choice_id] = max(0, int(change["new"] or 0))
