@@ -77,7 +77,7 @@ def test_group_mode_reveals_feedback_beside_the_tally_and_plays_to_an_ending(pro
         box = page.get_by_label(f"Votes for {letter}:")
         box.fill(str(count))
         box.press("Tab")
-    shot(page, "1-before-reveal", ".mk-group h3")
+    shot(page, "1-before-reveal", ".mk-option >> nth=-1")
 
     page.get_by_role("button", name="Reveal").click()
     shown_all = f"document.querySelectorAll('.mk-option .mk-feedback').length === {len(first.choices)}"
