@@ -62,9 +62,9 @@ def test_completion_by_lesson_counts_graded_waiting_and_missing(cohort):
 def test_completion_by_participant(cohort):
     table = cohort.completion()
     assert table.shape == (6, 3)
-    assert table.loc["Rania Ahmed"].tolist() == [model.GRADED, model.GRADED, model.NOT_SUBMITTED]
-    assert table.loc["ليلى حداد", "01 Models of mentoring"] == model.NEEDS_GRADING
-    assert set(table.loc["Nia Owens"]) == {model.NOT_SUBMITTED}
+    assert table.loc["Rania Ahmed (rahmed)"].tolist() == [model.GRADED, model.GRADED, model.NOT_SUBMITTED]
+    assert table.loc["ليلى حداد (lhaddad)", "01 Models of mentoring"] == model.NEEDS_GRADING
+    assert set(table.loc["Nia Owens (nowens)"]) == {model.NOT_SUBMITTED}
 
 
 def test_who_has_not_submitted(cohort):
@@ -107,10 +107,19 @@ def test_a_missing_gradebook_is_explained(tmp_path):
     assert not (tmp_path / "gradebook.db").exists()
 
 
+def without_guide(html: str) -> str:
+    """The page less the facilitator guide folded into it (which quotes cell ids and errors)."""
+    import re
+
+    cut = re.sub(r'<details class="mk-guide.*?</details>', "", html, flags=re.S)
+    assert cut != html, "the page has no facilitator guide"
+    return cut
+
+
 def test_a_file_that_is_not_a_gradebook_is_explained(tmp_path):
     broken = tmp_path / "gradebook.db"
     broken.write_text("these are notes, not a database")
-    html = view.show_gradebook(broken)._repr_html_()
+    html = without_guide(view.show_gradebook(broken)._repr_html_())  # the guide names tracebacks
     assert "could not be read as an nbgrader gradebook" in html
     assert "Traceback" not in html and "SELECT" not in html
     empty = tmp_path / "empty.db"
@@ -159,3 +168,110 @@ def test_voila_renders_the_dashboard_over_a_gradebook(page, sample_db, tmp_path)
         assert page_errors(page) == []
         assert requests.external() == []
         assert any("/voila/" in url for url in requests.urls)  # the log did record the page's requests
+
+
+# -- questions by their text, totals per person, the guide on the page -----------------------
+REAL = "02-setting-expectations"
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory) -> Path:
+    """A gradebook whose cells are the real graded cells of release/02-setting-expectations,
+    read here from the notebook's metadata; one participant with known scores, known by a
+    code alone, and two who share a name and have not submitted."""
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    path = tmp_path_factory.mktemp("real-gradebook") / "gradebook.db"
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "release" / REAL / f"{REAL}.ipynb",
+                             as_version=4)
+    graded = [(c.metadata.nbgrader["grade_id"], c.cell_type, float(c.metadata.nbgrader["points"]))
+              for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+        with Gradebook(f"sqlite:///{path}", "mentorkit") as gb:
+            gb.update_or_create_student("p01", first_name="", last_name="")  # a code, no name
+            for code in ("asmith1", "asmith2"):  # two people, one name
+                gb.update_or_create_student(code, first_name="Ann", last_name="Smith")
+            gb.update_or_create_assignment(REAL)
+            gb.update_or_create_notebook(REAL, REAL)
+            for name, cell_type, points in graded:
+                gb.update_or_create_grade_cell(name, REAL, REAL, max_score=points, cell_type=cell_type)
+                if cell_type == "markdown":
+                    gb.update_or_create_solution_cell(name, REAL, REAL)
+            gb.add_submission(REAL, "p01")
+            for name, cell_type, points in graded:
+                grade = gb.find_grade(name, REAL, REAL, "p01")
+                if cell_type == "markdown":
+                    grade.manual_score, grade.needs_manual_grade = points, False
+                else:
+                    grade.auto_score, grade.needs_manual_grade = points, False
+            gb.db.commit()
+    return path
+
+
+def test_questions_are_named_by_their_text_not_their_cell_ids(real_db):
+    cohort = model.load(real_db)
+    labels = dict(zip(cohort.cells["item"], cohort.cells["question"], strict=True))
+    assert labels["q3_terms_to_agree_test"].startswith("Question 3: Which of these are terms the lesson")
+    assert labels["reflection_unspoken_assumption"].startswith("Reflection 1: Think of a mentoring")
+    html = without_guide(view.show_gradebook(real_db)._repr_html_())
+    assert "Question 3: Which of these are terms the lesson" in html
+    assert "q3_terms_to_agree_test" not in html and "reflection_unspoken_assumption" not in html
+    assert "<th>Question</th>" in html and "<th>Cell</th>" not in html
+
+
+def test_a_participant_without_a_name_is_shown_by_code_with_a_full_total(real_db):
+    row = model.load(real_db).person_totals().set_index("student_id").loc["p01"]
+    assert row["who"] == "p01"
+    assert row["Total"] == row["Out of"] == 16.0  # 5 checks of 1 point, reflections of 4, 4 and 3
+
+
+def test_totals_by_participant_add_up_the_scores(sample_db):
+    from .cohort_fixtures import SAMPLE_SUBMISSIONS
+
+    table = model.load(sample_db).person_totals().set_index("student_id")
+    out_of = sum(points for cells in SAMPLE_ASSIGNMENTS.values() for _, _, points in cells)
+    for student_id, *_ in SAMPLE_ROSTER:
+        expected = sum(score or 0.0 for (who, _), scores in SAMPLE_SUBMISSIONS.items() if who == student_id
+                       for score in scores.values())
+        assert table.loc[student_id, "Total"] == expected, student_id
+        assert table.loc[student_id, "Out of"] == out_of
+    assert table.loc["rahmed", "01 Models of mentoring"] == 7.0
+    assert table.loc["jsmith", "Not final"] == 1 and table.loc["rahmed", "Not final"] == 0
+    html = view.totals_html(model.load(sample_db))
+    assert "<th scope=\"row\">Rania Ahmed (rahmed)</th><td>7</td><td>4</td>" in html
+    assert "Jo &lt;b&gt; Smith &amp; Co (jsmith)" in html
+    assert "<td>0*</td>" in html  # jsmith's 02, still waiting for grading by hand
+
+
+def test_two_people_with_one_name_keep_a_row_each(real_db):
+    table = model.load(real_db).completion()
+    assert list(table.index) == ["Ann Smith (asmith1)", "Ann Smith (asmith2)", "p01"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_standalone_voila_opens_the_guide_on_the_page(page, sample_db, tmp_path):
+    """`voila exercises/facilitator/gradebook.ipynb`, as the guide says to run it, serves
+    nothing outside exercises/facilitator/ (docs/ is two folders up): the guide is on the
+    page, folded, and opens where it is."""
+    from .servers import BIN, ROOT, Server, free_port
+
+    port = free_port()
+    argv = [str(BIN / "voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0", "exercises/facilitator/gradebook.ipynb"]
+    env = {view.model.ENV: str(sample_db), "MENTORKIT_HOME": str(tmp_path)}
+    with Server(argv, port, cwd=ROOT, env=env) as server:
+        server.start("/")
+        assert server.get("/voila/files/../../docs/facilitator-guide.md")[0] != 200  # why it is inline
+        page.goto(server.url("/"), wait_until="domcontentloaded", timeout=120_000)
+        opener = page.locator(f"#{view.GUIDE_ID} > summary")
+        opener.wait_for(timeout=120_000)
+        guide = page.get_by_role("heading", name="4. The roster")
+        assert not guide.is_visible()
+        opener.click()
+        guide.wait_for(state="visible", timeout=10_000)
+        assert "nbgrader db student import roster.csv" in page.locator(f"#{view.GUIDE_ID}").inner_text()
+        assert "Totals by participant" in page.inner_text("body")
+        assert page_errors(page) == []

@@ -113,6 +113,33 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rubrics(args: argparse.Namespace) -> int:
+    from .course import course_root
+    from .rubrics import RubricError, assignment_ids, write_sheets
+
+    root = course_root()
+    known = assignment_ids(root)
+    if not known:
+        print(f"mentorkit rubrics: no assignments in {root / 'source'} (the sheets are made from "
+              "the instructor's notebooks there)", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [a for a in args.assignments if a not in known]
+    if unknown:
+        print(f"mentorkit rubrics: no such assignment in source/: {', '.join(unknown)} "
+              f"(known: {', '.join(known)})", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        made = write_sheets(Path(args.out) if args.out else None, args.assignments or None, root)
+    except (RubricError, OSError) as exc:
+        print(f"mentorkit rubrics: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for sheet in made:
+        print(sheet.path)
+    print(f"{len(made)} rubric sheet(s) written; open index.html in {made[0].path.parent} in a browser "
+          "(print it from there if you like)", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentorkit", description="Tools for the mentorkit course."
@@ -143,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="show a progress bar (default: when the terminal is interactive)")
     report.set_defaults(func=_report)
+    rubrics = sub.add_parser(
+        "rubrics",
+        help="rubric sheets for grading: one HTML page per assignment, made from source/",
+        description="Write a read-only rubric sheet (questions, right answers and why, points, "
+        "mark schemes) for each assignment in source/, and an index, so grading never opens "
+        "source/ in JupyterLab. The sheets hold the answers: keep them from participants. "
+        "Exit status: 0 written, 1 a notebook could not be read, 2 usage error.",
+    )
+    rubrics.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="assignments to make sheets for (default: all in source/)")
+    rubrics.add_argument("--out", help="the folder to write to (default: rubrics/ in the course folder)")
+    rubrics.set_defaults(func=_rubrics)
     return parser
 
 

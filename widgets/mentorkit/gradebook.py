@@ -39,15 +39,55 @@ def lesson_label(assignment: str) -> str:
     return f"{number} {title}" if title and number[:2].isdigit() else assignment
 
 
+def _short(text: str, limit: int = 90) -> str:
+    """The first sentence of ``text`` on one line, cut at a word near ``limit`` characters."""
+    import re
+
+    line = " ".join(text.replace("*", "").replace("`", "").split())
+    first = re.split(r"(?<=[.?!])\s", line, maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def question_labels(assignment_ids, root: Path | None = None) -> dict[tuple[str, str], str]:
+    """``{(assignment, graded cell): "Question 3: Which of these are terms…"}`` from the
+    participants' notebooks in ``release/`` (``source/`` when there is no release), so the
+    dashboard names questions, not cell ids. Cells of unknown assignments are left out."""
+    from . import assignments as forms
+
+    labels: dict[tuple[str, str], str] = {}
+    for assignment in assignment_ids:
+        try:
+            path = forms.release_path(assignment, root)
+            if not path.is_file():
+                path = forms.source_path(assignment, root)
+            form = forms.read_form(path, assignment)
+        except Exception:  # an unknown or unreadable assignment: its cells keep their ids
+            continue
+        for question in form.questions:
+            label = f"{question.title}: {_short(question.prompt)}" if question.prompt else question.title
+            labels[(assignment, question.grade_id)] = label
+            if question.test_id:
+                labels[(assignment, question.test_id)] = label
+    return labels
+
+
+def who(name: str, student_id: str) -> str:
+    """``Rania Ahmed (rahmed)``; the code alone when nbgrader has no name for the person."""
+    return name if name == student_id else f"{name} ({student_id})"
+
+
 @dataclass
 class CohortGrades:
     """Everything in one gradebook, as tidy frames.
 
-    ``students``: student_id, name, email. ``assignments``: assignment, label, duedate.
-    ``grades``: one row per participant and graded cell of a submission, with
-    student_id, assignment, notebook, item, kind, score, max_score, needs_manual_grade.
+    ``students``: student_id, name, email, who (name and code). ``assignments``: assignment,
+    label, duedate. ``grades``: one row per participant and graded cell of a submission, with
+    student_id, assignment, notebook, item, question, kind, score, max_score, needs_manual_grade.
     ``submissions``: student_id, assignment, timestamp. ``cells``: every graded cell of every
-    assignment (assignment, notebook, item, kind, max_score, order), submitted to or not."""
+    assignment (assignment, notebook, item, question, kind, max_score, order), submitted to or
+    not. ``question`` is the question's number and text (the cell id when it is not known)."""
 
     path: Path
     students: object
@@ -64,7 +104,7 @@ class CohortGrades:
         """One row per participant and assignment: graded, needs grading or not submitted."""
         import pandas as pd
 
-        grid = self.students[["student_id", "name"]].merge(
+        grid = self.students[["student_id", "name", "who"]].merge(
             self.assignments[["assignment", "label"]], how="cross")
         waiting = (self.grades.groupby(["student_id", "assignment"])["needs_manual_grade"].any()
                    .rename("waiting").reset_index())
@@ -80,9 +120,10 @@ class CohortGrades:
                 [GRADED, NEEDS_GRADING, NOT_SUBMITTED])}))
 
     def completion(self):
-        """Participants by assignment: each cell says graded, needs grading or not submitted."""
+        """Participants (``Name (code)``) by assignment: each cell says graded, needs grading or
+        not submitted."""
         status = self.status()
-        table = status.pivot(index="name", columns="label", values="status")
+        table = status.pivot(index="who", columns="label", values="status")  # unique, unlike names
         table = table.reindex(columns=list(self.assignments["label"]))
         table.columns.name, table.index.name = None, "Participant"
         return table.sort_index()
@@ -118,10 +159,11 @@ class CohortGrades:
         """Submissions with cells still to grade by hand: who, which assignment, which cells."""
         waiting = self.grades[self.grades["needs_manual_grade"]]
         if waiting.empty:
-            return waiting.assign(cells="")[["assignment", "student_id", "cells"]]
-        grouped = (waiting.groupby(["assignment", "student_id"])["item"]
-                   .apply(lambda items: ", ".join(sorted(items))).rename("cells").reset_index())
-        return grouped.merge(self.students[["student_id", "name"]], on="student_id").sort_values(
+            return waiting.assign(cells="", questions="")[["assignment", "student_id", "cells", "questions"]]
+        grouped = (waiting.sort_values("order").groupby(["assignment", "student_id"])
+                   .agg(cells=("item", lambda items: ", ".join(sorted(items))),
+                        questions=("question", lambda items: "; ".join(items))).reset_index())
+        return grouped.merge(self.students[["student_id", "name", "who"]], on="student_id").sort_values(
             ["assignment", "name"]).reset_index(drop=True)
 
     def item_scores(self):
@@ -135,7 +177,7 @@ class CohortGrades:
         """Per assignment and cell: kind, points, how many graded, mean, median, lowest, highest."""
 
         scores = self.item_scores()
-        cells = self.cells[["assignment", "item", "kind", "max_score", "order"]]
+        cells = self.cells[["assignment", "item", "question", "kind", "max_score", "order"]]
         stats = scores.groupby(["assignment", "item"])["score"].agg(
             ["count", "mean", "median", "min", "max"]).reset_index()
         summary = cells.merge(stats, on=["assignment", "item"], how="left")
@@ -149,6 +191,24 @@ class CohortGrades:
             waiting=("needs_manual_grade", "any")).reset_index()
         grouped["final"] = ~grouped["waiting"]
         return grouped.drop(columns="waiting")
+
+    def person_totals(self):
+        """One row per participant (roster order): student_id, who, then per assignment label
+        the score (empty when not submitted), ``Total``, ``Out of`` (every assignment's
+        points: nothing submitted counts as 0) and ``Not final`` (assignments still waiting
+        for grading by hand)."""
+        import pandas as pd
+
+        totals = self.totals().merge(self.assignments[["assignment", "label"]], on="assignment")
+        labels = list(self.assignments["label"])
+        scores = totals.pivot(index="student_id", columns="label", values="score").reindex(columns=labels)
+        table = self.students[["student_id", "who"]].set_index("student_id").join(scores)
+        waiting = totals[~totals["final"]].groupby("student_id").size()
+        table["Total"] = table[labels].sum(axis=1, min_count=0) if labels else 0.0
+        table["Out of"] = float(self.cells["max_score"].astype(float).sum())
+        table["Not final"] = waiting.reindex(table.index).fillna(0).astype(int)
+        table.columns.name = None
+        return pd.DataFrame(table).reset_index()
 
 
 def _where(path: Path) -> str:
@@ -220,7 +280,8 @@ def _read(path: Path) -> CohortGrades:
         engine.dispose()
 
     students["name"] = [_name(row) for row in students.itertuples()]
-    students = students[["student_id", "name", "email"]].sort_values("name").reset_index(drop=True)
+    students["who"] = [who(n, i) for n, i in zip(students["name"], students["student_id"], strict=True)]
+    students = students[["student_id", "name", "email", "who"]].sort_values("name").reset_index(drop=True)
     assignments = assignments.sort_values("assignment").reset_index(drop=True)
     assignments["label"] = assignments["assignment"].map(lesson_label)
 
@@ -233,20 +294,24 @@ def _read(path: Path) -> CohortGrades:
     cells = cells[cells["max_score"].astype(float) > 0]
     cells = cells.merge(notebooks, on="notebook_key").merge(
         assignments[["assignment_key", "assignment"]], on="assignment_key")
+    labels = question_labels(list(assignments["assignment"]))
+    cells["question"] = [labels.get((a, i), i)
+                         for a, i in zip(cells["assignment"], cells["item"], strict=True)]
     submissions = submissions.merge(assignments[["assignment_key", "assignment"]], on="assignment_key")
     grades = (grades.merge(submitted_notebooks, on="submitted_notebook_key")
               .merge(submissions[["submission_key", "student_id"]], on="submission_key")
-              .merge(cells[["cell_key", "item", "kind", "max_score", "notebook", "assignment", "order"]],
-                     on="cell_key"))
+              .merge(cells[["cell_key", "item", "question", "kind", "max_score", "notebook", "assignment",
+                            "order"]], on="cell_key"))
     grades["needs_manual_grade"] = grades["needs_manual_grade"].astype(bool)
     grades["score"] = grades["score"].astype(float)
-    grades = grades[["student_id", "assignment", "notebook", "item", "kind", "score", "max_score",
+    grades = grades[["student_id", "assignment", "notebook", "item", "question", "kind", "score", "max_score",
                      "needs_manual_grade", "order"]].sort_values(["assignment", "student_id", "order"])
     return CohortGrades(path=path, students=students,
                         assignments=assignments[["assignment", "label", "duedate"]],
                         grades=grades.reset_index(drop=True),
                         submissions=submissions[["student_id", "assignment", "timestamp"]],
-                        cells=cells[["assignment", "notebook", "item", "kind", "max_score", "order"]]
+                        cells=cells[["assignment", "notebook", "item", "question", "kind", "max_score",
+                                     "order"]]
                         .sort_values(["assignment", "order"]).reset_index(drop=True))
 
 

@@ -36,6 +36,11 @@ CSS = """
 .mk-dash .mk-note { color: #3d3d3d; font-size: 13px; }
 .mk-dash .mk-graded { color: #14532d; } .mk-dash .mk-needs { color: #7a4b00; font-weight: bold; }
 .mk-dash .mk-missing { color: #3d3d3d; }
+.mk-guide { margin: 0.6em 0; border: 1px solid #9aa5b1; padding: 0.4em 0.8em; max-width: 52em; }
+.mk-guide summary { font-size: 16px; cursor: pointer; color: #0b57d0; }
+.mk-guide[open] summary { margin-bottom: 0.5em; }
+.mk-guide pre { background: #f3f5f8; padding: 0.5em; overflow-x: auto; }
+.mk-dash a { color: #0b57d0; text-decoration: underline; }
 .mk-empty { border-left: 6px solid #0072B2; background: #f3f7fb; padding: 0.6em 1em; max-width: 52em;
   font-size: 15px; line-height: 1.5; color: #1b1b1b; }
 </style>
@@ -73,8 +78,11 @@ def completion_figure(by_lesson):
 def score_figure(scores, summary, title: str):
     """Each participant's score on each graded cell of one assignment, as a share of its points,
     one row per cell, with the mean marked."""
+    import textwrap
+
     items = list(summary["item"])
-    fig, ax = _figure(8, 1.4 + 0.5 * max(len(items), 1))
+    names = ["\n".join(textwrap.wrap(q, 34, max_lines=2, placeholder="…")) for q in summary["question"]]
+    fig, ax = _figure(9, 1.4 + 0.62 * max(len(items), 1))
     for row, item in enumerate(items):
         kind = summary.loc[summary["item"] == item, "kind"].iloc[0]
         values = scores.loc[scores["item"] == item, "fraction"].dropna() * 100
@@ -86,7 +94,7 @@ def score_figure(scores, summary, title: str):
             ax.plot([values.mean()] * 2, [row - 0.3, row + 0.3], color="black", linewidth=2)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.set_yticks(range(len(items)), items)
+    ax.set_yticks(range(len(items)), names, fontsize=8)
     ax.set_ylim(len(items) - 0.5, -0.5)
     ax.set_xlim(-5, 105)
     ax.set_xlabel("Score (% of the points for that cell); black bar: mean")
@@ -128,7 +136,7 @@ def _completion_alt(by_lesson) -> str:
 
 
 def _scores_alt(label: str, summary) -> str:
-    parts = [f"{row.item} ({row.kind}, {row.max_score:g} points): "
+    parts = [f"{row.question} ({row.kind}, {row.max_score:g} points): "
              + (f"mean {row.mean:.2g} from {row.count} graded" if row.count else "none graded yet")
              for row in summary.itertuples()]
     return f"Scores for {label}. " + "; ".join(parts) + "."
@@ -151,8 +159,37 @@ def needs_grading_html(cohort) -> str:
     if waiting.empty:
         return '<p class="mk-note">Nothing is waiting to be graded by hand.</p>'
     frame = waiting.assign(Lesson=waiting["assignment"].map(model.lesson_label))[
-        ["Lesson", "name", "cells"]].rename(columns={"name": "Participant", "cells": "Cells to grade"})
+        ["Lesson", "who", "questions"]].rename(columns={"who": "Participant", "questions": "To grade"})
     return _table(frame)
+
+
+def totals_html(cohort) -> str:
+    """Each participant's score per assignment and in all; a star marks a score not yet final."""
+    table = cohort.person_totals()
+    labels = list(cohort.assignments["label"])
+    possible = (cohort.cells.groupby("assignment")["max_score"].sum()
+                .reindex(cohort.assignments["assignment"]).fillna(0).tolist())
+    totals = cohort.totals()
+    waiting = set(zip(totals.loc[~totals["final"], "student_id"],
+                      totals.loc[~totals["final"], "assignment"].map(model.lesson_label), strict=True))
+    head = "".join(f'<th scope="col">{esc(label)}<br><span class="mk-note">out of {points:g}</span></th>'
+                   for label, points in zip(labels, possible, strict=True))
+
+    def cell(student, label, value) -> str:
+        if value != value:  # NaN: not submitted
+            return '<td class="mk-missing">&#8212;</td>'
+        star = "*" if (student, label) in waiting else ""
+        return f"<td>{value:g}{star}</td>"
+
+    rows = "".join(
+        f'<tr><th scope="row">{esc(row["who"])}</th>'
+        + "".join(cell(row["student_id"], label, row[label]) for label in labels)
+        + f'<td><strong>{row["Total"]:g}</strong> of {row["Out of"]:g}</td></tr>'
+        for row in table.to_dict("records"))
+    return (f'<table class="mk-totals"><thead><tr><th scope="col">Participant</th>{head}'
+            f'<th scope="col">Total</th></tr></thead><tbody>{rows}</tbody></table>'
+            '<p class="mk-note">&#8212; not submitted (counts as 0 in the total). * still waiting for '
+            "grading by hand, so the score may rise.</p>")
 
 
 def scores_html(cohort) -> str:
@@ -169,8 +206,8 @@ def scores_html(cohort) -> str:
             parts.append(f'<h3>{esc(label)}</h3><p class="mk-note">No grades yet.</p>')
             continue
         fig = score_figure(scores[scores["assignment"] == assignment], mine, f"Scores: {label}")
-        table = mine.drop(columns="assignment").rename(columns={
-            "item": "Cell", "kind": "Kind", "max_score": "Points", "count": "Graded", "mean": "Mean",
+        table = mine.drop(columns=["assignment", "item"]).rename(columns={
+            "question": "Question", "kind": "Kind", "max_score": "Points", "count": "Graded", "mean": "Mean",
             "median": "Median", "min": "Lowest", "max": "Highest"})
         parts.append(f"<h3>{esc(label)}</h3>{figure_html(fig, _scores_alt(label, mine))}{_table(table)}")
     return "".join(parts)
@@ -188,12 +225,13 @@ def dashboard_html(cohort) -> str:
                f"assignments, {submitted} submissions, {waiting} waiting for grading by hand. "
                f"Gradebook: {cohort.path}")
     lesson_table = _table(by_lesson.drop(columns="assignment"))
-    return (f'{CSS}<div class="mk-dash"><p class="mk-note">{esc(summary)}</p>'
+    return (f'{CSS}<div class="mk-dash"><p class="mk-note">{esc(summary)}</p>{guide_html()}'
             f"<h2>Completion by lesson</h2>"
             f"{figure_html(completion_figure(by_lesson), _completion_alt(by_lesson))}{lesson_table}"
             f"<h2>Who has not submitted</h2>{not_submitted_html(cohort)}"
             f"<h2>Waiting to be graded by hand</h2>{needs_grading_html(cohort)}"
             f"<h2>Completion by participant</h2>{completion_table(cohort)}"
+            f"<h2>Totals by participant</h2>{totals_html(cohort)}"
             f"<h2>Scores by reflection and knowledge check</h2>{scores_html(cohort)}</div>")
 
 
@@ -206,7 +244,32 @@ def _with_code(message: str) -> str:
 
 def empty_html(message: str) -> str:
     return (f'{CSS}<div class="mk-empty" role="status"><strong>Nothing to show yet.</strong> '
-            f"{_with_code(message)}</div>")
+            f"{_with_code(message)}</div>{guide_html()}")
+
+
+# The guide is on the page itself, folded, and opens in place: a link to docs/ would not
+# work in standalone Voila (`voila exercises/facilitator/gradebook.ipynb` serves nothing
+# outside the notebook's own folder), and JupyterLab's output area, which Voila uses, does
+# not follow in-page (#) links.
+GUIDE_ID = "mk-facilitator-guide"
+RUBRICS_NOTE = ('<p class="mk-note">Rubric sheets for grading (questions, right answers, mark schemes): '
+                "run <code>mentorkit rubrics</code> in the course folder and open <code>rubrics/index.html"
+                "</code>.</p>")
+
+
+def guide_html() -> str:
+    """The facilitator guide (docs/facilitator-guide.md), folded; its summary opens it."""
+    from ..course import course_root
+    from ._html import markdown
+
+    path = course_root() / "docs" / "facilitator-guide.md"
+    try:
+        body = markdown(path.read_text(encoding="utf-8"))
+    except OSError:
+        body = f"<p>The guide is not in this copy of the course ({esc(path)} is missing).</p>"
+    return (f'<details class="mk-guide mk-dash" id="{GUIDE_ID}"><summary><strong>Facilitator guide</strong>: '
+            "how to grade, from the roster to exported grades (click to open)</summary>"
+            f"{body}</details>{RUBRICS_NOTE}")
 
 
 class GradebookDashboard:
