@@ -181,6 +181,11 @@ def test_jupyterlab_opens_a_lesson_with_the_side_panels_closed_on_a_phone(browse
     context.close()
 
 
+def _kernels(course) -> set[str]:
+    with urllib.request.urlopen(course.url("/api/kernels"), timeout=10) as response:
+        return {kernel["id"] for kernel in json.loads(response.read())}
+
+
 def _sessions_for(course, path: str) -> list:
     """The server's sessions (a notebook with a running kernel) for ``path``."""
     with urllib.request.urlopen(course.url("/api/sessions"), timeout=10) as response:
@@ -341,15 +346,24 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
 
     # the address make start printed
     home = re.findall(r"http://\S+", course.banner)[0].replace("localhost", "127.0.0.1")
+    earlier = _kernels(course)
     page.goto(home, wait_until="domcontentloaded", timeout=180_000)
     page.wait_for_selector("table.mk-map", timeout=180_000)
     _no_code_and_no_error(page)
     page.screenshot(path=str(SCREENSHOTS / f"path-{name}-1-home.png"), full_page=False)
 
-    # the header's Next link leads to lesson 1
+    # the header's Next link leads to lesson 1, which the server ran ahead: its
+    # page comes with a kernel that was already running before the click
+    home_kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+    deadline = time.monotonic() + 15  # lesson 1 run ahead now, or still waiting from an earlier visit
+    while not _kernels(course) - earlier - {home_kernel} and time.monotonic() < deadline:
+        time.sleep(0.5)
+    before = _kernels(course) - {home_kernel}
     page.locator("nav.mk-header").get_by_role("link", name=re.compile("^Next: 1. Models")).click()
     page.wait_for_url(re.compile(r"01-models-of-mentoring\.ipynb"), timeout=60_000)
     page.locator(".mk-player h3").first.wait_for(timeout=180_000)
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content())
+    assert kernel and kernel.group(1) in before, "lesson 1 was not served from the lesson run ahead"
     assert page.locator("nav.mk-header .mk-where").inner_text() == "Lesson 1 of 16"
     start_over = page.locator(".mk-player").first.get_by_role("button", name="Start over")
     if start_over.is_visible():  # the other viewport's walk finished this scenario already

@@ -398,11 +398,10 @@ def give_course(spawner) -> None:
         "voila.server_extension": True},
         # Voila pages load no MathJax (the course has no formulas; the default is a CDN)
         "tornado_settings": {"mathjax_url": None, "mathjax_config": None}}}
-    if not instructor:  # a participant's next page opens on a kernel started ahead, as with make start
+    if not instructor:  # a participant's next lesson is run ahead, as with make start
         learner = json.loads((LEARNER_LABCONFIG.parent / "jupyter_server_config.json").read_text(
             encoding="utf-8"))
         server_config["ServerApp"]["kernel_manager_class"] = learner["ServerApp"]["kernel_manager_class"]
-        server_config["LearnerKernelManager"] = learner["LearnerKernelManager"]
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(server_config), encoding="utf-8")
     # the learner's JupyterLab defaults, as with make start (share/jupyter/learner): no news pop-up
     (config_dir / "labconfig" / "default_setting_overrides.json").write_text(

@@ -32,8 +32,11 @@ _cache: dict[str, str] | None = None
 
 
 def _served_by_voila() -> bool:
-    return (os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
-            and not os.environ.get("MENTORKIT_LIVE_LABS"))
+    """A kernel Voila started for a page: it names the request (SERVER_SOFTWARE),
+    or, for a page run ahead of the request, says whether it was (VOILA_PREHEAT)."""
+    voila = (os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+             or os.environ.get("VOILA_PREHEAT") in ("True", "False"))
+    return voila and not os.environ.get("MENTORKIT_LIVE_LABS")
 
 
 def _drawings() -> dict[str, str]:
