@@ -684,7 +684,8 @@ def from_data(data: dict[str, Any]) -> Instrument:
         results=data["results"],
         timepoint_help=dict(data.get("timepoint_help", {})),
         renamed_timepoints=dict(data.get("renamed_timepoints", {})),
-        earlier_versions={int(e["version"]): tuple(e.get("added", ())) for e in data.get("earlier_versions", ())},
+        earlier_versions={int(e["version"]): tuple(e.get("added", ()))
+                          for e in data.get("earlier_versions", ())},
     )
 
 
