@@ -62,38 +62,64 @@ def table(headers: list[str], rows: list[list], caption: str = "", numeric: set[
 
 
 # -- charts --------------------------------------------------------------------------
-def change_chart(frame, title: str):
-    """Mean change per domain with its 95% confidence interval (dot and whiskers)."""
+def change_chart(series, title: str):
+    """Mean change per domain with its 95% confidence interval (dot and whiskers),
+    one colour and marker per comparison. ``series``: [(name, domain table)], or
+    one domain table."""
     from .plots import OKABE_ITO, _figure, _source
 
-    shown = frame[frame["n"] > 0]
-    fig, ax = _figure(7.5, 1.4 + 0.45 * max(1, len(shown)))
-    rows = list(range(len(shown)))[::-1]
-    for y, (_, row) in zip(rows, shown.iterrows(), strict=True):
-        if not _missing(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#333333", linewidth=2)
-            for end in (row["ci_low"], row["ci_high"]):
-                ax.plot([end, end], [y - 0.15, y + 0.15], color="#333333", linewidth=2)
-        ax.plot(row["mean_change"], y, "o", color=OKABE_ITO[0], markersize=8, markeredgecolor="black")
-        ax.annotate(_number(row["mean_change"], signed=True), (row["mean_change"], y), xytext=(0, 7),
-                    textcoords="offset points", ha="center", fontsize=9)
+    if not isinstance(series, list):
+        series = [("", series)]
+    titles = list(series[0][1]["title"])
+    shown_titles = [t for t in titles if any(
+        (frame[frame["title"] == t]["n"] > 0).any() for _, frame in series)]
+    count = len(series)
+    fig, ax = _figure(7.5, 1.6 + (0.45 + 0.18 * (count - 1)) * max(1, len(shown_titles)))
+    rows = {t: y for t, y in zip(shown_titles, range(len(shown_titles))[::-1], strict=True)}
+    markers = "osD^"
+    step = 0.5 / count if count > 1 else 0
+    for k, (name, frame) in enumerate(series):
+        offset = (count - 1) / 2 * step - k * step
+        for _, row in frame[frame["n"] > 0].iterrows():
+            if row["title"] not in rows or _missing(row["mean_change"]):
+                continue
+            y = rows[row["title"]] + offset
+            if not _missing(row["ci_low"]):
+                ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#333333", linewidth=1.6)
+                for end in (row["ci_low"], row["ci_high"]):
+                    ax.plot([end, end], [y - 0.08, y + 0.08], color="#333333", linewidth=1.6)
+            ax.plot(row["mean_change"], y, markers[k % len(markers)], color=OKABE_ITO[k % len(OKABE_ITO)],
+                    markersize=7, markeredgecolor="black", label=name if name else None)
+            if count == 1:
+                ax.annotate(_number(row["mean_change"], signed=True), (row["mean_change"], y), xytext=(0, 7),
+                            textcoords="offset points", ha="center", fontsize=9)
     ax.axvline(0, color="#555555", linewidth=1, linestyle="--")
-    ax.set_yticks(rows, list(shown["title"]), fontsize=9)
-    ax.set_ylim(-0.7, len(shown) - 0.3)
+    ax.set_yticks(list(rows.values()), list(rows), fontsize=9)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("Change in mean score (later minus earlier), with 95% confidence interval")
     ax.set_title(title, fontsize=12)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
-    _source(fig, "Paired participants only. Self-ratings on an unvalidated course instrument.")
+    # the key is in the caption under the image (HTML text: never cut off, read by screen readers)
+    _source(fig, "Participants who answered at both times only. Self-ratings on an unvalidated course "
+                 "instrument.")
     return fig
 
 
-def change_alt(frame) -> str:
-    parts = [f"{row['title']}: {_number(row['mean_change'], signed=True)}"
-             + (f" (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
-                if not _missing(row["ci_low"]) else "")
-             for _, row in frame[frame["n"] > 0].iterrows()]
-    return "Mean change per domain, later minus earlier. " + "; ".join(parts) + "."
+#: how each comparison's marks look, in order (for the caption)
+MARKS = ("blue circles", "orange squares", "green diamonds", "pink triangles")
+
+
+def change_alt(series) -> str:
+    if not isinstance(series, list):
+        series = [("", series)]
+    described = []
+    for name, frame in series:
+        parts = [f"{row['title']}: {_number(row['mean_change'], signed=True)}"
+                 + (f" (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
+                    if not _missing(row["ci_low"]) else "")
+                 for _, row in frame[frame["n"] > 0].iterrows()]
+        described.append((f"{name}: " if name else "") + "; ".join(parts) + ".")
+    return "Mean change per domain, later minus earlier. " + " ".join(described)
 
 
 def means_chart(frame, cohort: model.Cohort, before: str | None = None, after: str | None = None):
@@ -298,6 +324,14 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
                 "p-value is adjusted for the number of domains compared (Holm's method; for the "
                 "questions, for the number of questions). A p-value below 0.05 after adjustment means a "
                 "change this large would be unusual if nothing had really changed.</p>")
+        if charts and changes:
+            series = [(_comparison_title(label, b, a), d) for b, a, d, _ in changes]
+            key = ("; ".join(f"{MARKS[k % len(MARKS)]}: {name}" for k, (name, _) in enumerate(series))
+                   + ". " if len(series) > 1 else "")
+            parts.append(_figure(change_chart(series, "Change by domain"), change_alt(series),
+                                 f"{key}Each mark is a mean change; the whiskers are its 95% confidence "
+                                 "interval. A whisker that crosses the dashed line means the data are "
+                                 "also consistent with no change."))
         for index, (before, after, domains, items) in enumerate(changes):
             title = _comparison_title(label, before, after)
             parts.append(f"<h3>{esc(title)}</h3>")
@@ -305,16 +339,10 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
                                _change_rows(domains, "title"),
                                caption=f"Domain scores of the participants who answered both ({title})",
                                numeric={1, 2, 3, 4, 5, 6, 7}))
-            if charts and (domains["n"] > 0).any():
-                parts.append(_figure(change_chart(domains, f"Change by domain: {title}"),
-                                     change_alt(domains),
-                                     "Each dot is the mean change; the whiskers are its 95% confidence "
-                                     "interval. A whisker that crosses the dashed line means the data are "
-                                     "also consistent with no change."))
-                if index == 0:
-                    parts.append(_figure(means_chart(domains, cohort, before, after),
-                                         means_alt(domains, cohort, before, after),
-                                         "Mean domain scores at both times, for the same participants."))
+            if charts and index == 0 and (domains["n"] > 0).any():
+                parts.append(_figure(means_chart(domains, cohort, before, after),
+                                     means_alt(domains, cohort, before, after),
+                                     "Mean domain scores at both times, for the same participants."))
             parts.append(f"<details><summary>Each question ({esc(title)})</summary>"
                          + table(_change_headers("Question", label(before), label(after)),
                                  _change_rows(items, "text"),
@@ -387,6 +415,17 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
 
 def _figure(fig, alt: str, caption: str) -> str:
     return f"<figure>{figure_html(fig, alt)}<figcaption>{esc(caption)}</figcaption></figure>"
+
+
+def read_grades(path: str | Path | None = None):
+    """(the gradebook read by :mod:`mentorkit.gradebook`, "") or (None, a plain note why the
+    knowledge checks are left out). ``path`` defaults to the course's gradebook."""
+    from .gradebook import GradebookError, load
+
+    try:
+        return load(path), ""
+    except GradebookError as exc:
+        return None, f"The knowledge checks are left out: {exc}"
 
 
 def report_html(cohort: model.Cohort, file_names: bool = False, grades=None, grades_note: str = "") -> str:
