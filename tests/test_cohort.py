@@ -4,6 +4,7 @@ apart), every kind of bad file, escaping, the command line and the dashboard."""
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
@@ -11,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from mentorkit.store import Store
 
 COMPETENCIES = assessment.load("competencies")
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = Path(os.environ.get("MENTORKIT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "mentorkit-screenshots")
 
 
 # -- statistics -----------------------------------------------------------------------
@@ -309,6 +313,53 @@ def test_dashboard_reads_a_folder_and_reports_a_missing_one(folder, tmp_path):
     assert "8 participant(s)" in dashboard.message.value
 
 
+@pytest.fixture()
+def course_copy(tmp_path, monkeypatch):
+    """A course folder with the self-assessments, the page's kernel running in
+    exercises/facilitator/ as Voila runs it, no gradebook."""
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises" / "self-assessments", course / "exercises" / "self-assessments")
+    (course / "exercises" / "facilitator").mkdir()
+    (course / "modules").mkdir()
+    monkeypatch.delenv("MENTORKIT_COURSE", raising=False)
+    monkeypatch.setenv("MENTORKIT_GRADEBOOK", str(course / "gradebook.db"))
+    monkeypatch.chdir(course / "exercises" / "facilitator")
+    return course
+
+
+@pytest.mark.parametrize("name", ["cohort-2026", "exports/cohort"])
+def test_dashboard_takes_a_folder_name_inside_the_course(folder, course_copy, name):
+    from mentorkit.ui.cohort import cohort_dashboard
+
+    shutil.copytree(folder, course_copy / name)
+    dashboard = cohort_dashboard(name)
+    assert "Press Build the report to read the files in " + name in dashboard.message.value
+    assert dashboard.result.value == ""  # nothing is built (nor pandas, scipy loaded) before the button
+    assert dashboard.from_folder(), dashboard.message.value
+    assert "8 participant(s), 5 with before and after" in dashboard.message.value
+    assert "3 to remind" in dashboard.message.value
+    assert "The knowledge checks are left out: There is no gradebook" in dashboard.result.value
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("", "Type the name of the folder that holds the files"),
+    ("   ", "Type the name of the folder that holds the files"),
+    ("cohort-2027", "There is no folder cohort-2027 in the course folder ("),
+    ("roster.csv", "roster.csv in the course folder ({course}/roster.csv) is a file, not a folder"),
+    ("/nowhere/at/all", "There is no folder /nowhere/at/all."),
+    ("bad\x00name", "cannot be in a path"),
+])
+def test_dashboard_says_what_is_wrong_with_a_folder_name_and_where(course_copy, typed, said):
+    from mentorkit.ui.cohort import CohortDashboard
+
+    (course_copy / "roster.csv").write_text("id\n")
+    dashboard = CohortDashboard(typed)
+    assert not dashboard.from_folder()
+    message = html.unescape(dashboard.message.value)
+    assert said.format(course=course_copy) in message and "mk-cohort-problem" in message
+    assert "Traceback" not in message and dashboard.result.value == ""
+
+
 def test_dashboard_reads_uploaded_files(folder):
     from mentorkit.ui.cohort import CohortDashboard
 
@@ -327,7 +378,13 @@ def test_dashboard_in_voila(page, folder, tmp_path):
     from .browser_checks import RequestLog, axe_violations, describe, page_errors
     from .servers import voila
 
-    env = {"MENTORKIT_COHORT": str(tmp_path / "not-yet"), "MENTORKIT_HOME": str(tmp_path)}
+    # the course folder holds the exports as cohort-2026/; the page is given its name alone
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises" / "self-assessments", course / "exercises" / "self-assessments")
+    (course / "modules").mkdir()
+    shutil.copytree(folder, course / "cohort-2026")
+    env = {"MENTORKIT_COHORT": str(tmp_path / "not-yet"), "MENTORKIT_HOME": str(tmp_path),
+           "MENTORKIT_COURSE": str(course), "MENTORKIT_GRADEBOOK": str(tmp_path / "no-gradebook.db")}
     with voila(env=env) as server:
         server.start("/voila/")
         log = RequestLog(page)
@@ -336,11 +393,19 @@ def test_dashboard_in_voila(page, folder, tmp_path):
         field = page.get_by_label("Folder of exported files")
         field.wait_for(timeout=120_000)
         assert "from mentorkit" not in page.content()
-        field.fill(str(folder))
+        field.fill("cohort-2027")  # a folder that is not there: a plain message, saying where it looked
+        page.get_by_role("button", name="Build the report").click()
+        page.get_by_text(f"There is no folder cohort-2027 in the course folder ({course}").wait_for(
+            timeout=60_000)
+        field.fill("cohort-2026")
         page.get_by_role("button", name="Build the report").click()
         page.get_by_text("8 participant(s), 5 with before and after").wait_for(timeout=60_000)
         assert page.locator(".mk-cohort img[alt^='Mean change per domain']").count() == 1
         assert page.get_by_role("cell", name="india-missing.csv", exact=True).count() == 1
+        assert page.get_by_role("cell", name="Golf07", exact=True).count() == 1  # whom to remind
+        page.get_by_role("heading", name="Whom to remind").scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "cohort-page.png"), full_page=True)
         assert log.external() == []
         assert page_errors(page) == []
         violations = axe_violations(page)
