@@ -561,3 +561,53 @@ def test_see_my_results_names_the_areas_not_shown_and_goes_to_the_first(mentorki
     assert len(app.areas) == 2  # nothing else was built
     fill(app)
     assert app.show_results() is True and app.problems_line.value == ""
+
+
+# -- timepoints and earlier versions ----------------------------------------------------------
+def test_the_learner_chooses_a_timepoint_in_plain_words_with_a_line_on_when(mentorkit_home):
+    app = show_self_assessment("competencies")
+    labels = [label for label, _ in app.timepoint.input.options]
+    assert labels == ["Before the course", "After the course", "Looking back: how you were before the course",
+                      "About six months after the course"]
+    assert "before the first lesson" in app.timepoint_help.value
+    app.timepoint.value = "then"
+    assert "Optional, at the end of the course" in app.timepoint_help.value
+    assert "rate how skilled you were before the course began" in app.timepoint_help.value
+    reach(app, "comm-listen").input.value = 3
+    assert Store(mentorkit_home).load("competencies", "then").data["answers"] == {"comm-listen": 3}
+    app.timepoint.value = "follow-up"
+    assert "six months after the course ends" in app.timepoint_help.value
+
+
+def test_answers_saved_with_version_1_are_shown_and_the_new_questions_named(mentorkit_home):
+    instrument = model.load("competencies")
+    added = {item.id for item in instrument.added_since(1)}
+    old = {item.id: 5 for item in instrument.items if item.id not in added}
+    Store(mentorkit_home).save("competencies", "pre", {"answers": old, "participant": "A17"},
+                               instrument_version=1)
+    app = show_self_assessment("competencies")
+    status = html.unescape(app.status.value)
+    assert "2 new areas (Wellbeing and boundaries; Research integrity and authorship)" in status
+    assert "Your earlier answers are all kept" in status and "kept where they still fit" not in status
+    assert app.answers.values == old and app.answers.version == 1
+    assert reach(app, "comm-listen").input.value == 5 and reach(app, "well-notice").input.value == 0
+    # what can be shown is shown: the new areas are "no answer", nothing is asked of the old round
+    assert app.show_results(), text_of(app.problems_line)
+    table = html.unescape(app.output.value)
+    assert "Wellbeing and boundaries</th><td class=\"mk-num\">no answer" in table
+    assert "Communication</th><td class=\"mk-num\">5.0" in table
+    # an answer given now keeps the answers' version, so the added questions stay optional
+    reach(app, "comm-listen").input.value = 6
+    again = show_self_assessment("competencies")
+    assert again.answers.version == 1 and again.answers.values["comm-listen"] == 6
+    assert again.show_results()
+
+
+def test_practices_answers_saved_before_it_had_timepoints_are_the_before_round(mentorkit_home):
+    Store(mentorkit_home).save("practices", "current", {"answers": {"amp-credit": 4}, "participant": ""},
+                               instrument_version=1)
+    app = show_self_assessment("practices")
+    assert app.timepoint.value == "pre" and app.answers.values == {"amp-credit": 4}
+    reach(app, "amp-repeat").input.value = 2
+    saved = Store(mentorkit_home).load("practices", "pre").data["answers"]
+    assert saved == {"amp-credit": 4, "amp-repeat": 2}

@@ -103,7 +103,8 @@ def test_the_app_works_end_to_end_in_voila(page, server, learner, name):
         assert f"Where: {first_area.title} (" in page.inner_text("body")
 
     if instrument.timepoints != ("current",):
-        page.get_by_role("radio", name=instrument.timepoint_label(instrument.timepoints[0]), exact=True).check()
+        first_time = instrument.timepoint_label(instrument.timepoints[0])
+        page.get_by_role("radio", name=first_time, exact=True).check()
     expected = fill_in(page, instrument)
     page.get_by_role("button", name="See my results").click()
     page.locator(".mk-results img").wait_for(timeout=60_000)

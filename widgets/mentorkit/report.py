@@ -428,12 +428,13 @@ def read_grades(path: str | Path | None = None):
         return None, f"The knowledge checks are left out: {exc}"
 
 
-def report_html(cohort: model.Cohort, file_names: bool = False, grades=None, grades_note: str = "") -> str:
+def report_html(cohort: model.Cohort, file_names: bool = False, grades=None, grades_note: str = "",
+                charts: bool = True) -> str:
     """The whole report as one HTML page (files numbered and participant codes
-    left out unless ``file_names``)."""
+    left out unless ``file_names``; without ``charts``, tables alone)."""
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Cohort report: {esc(cohort.instrument.title)}</title><style>{STYLE}</style></head>"
             "<body><main>\n"
-            f"{report_body(cohort, file_names=file_names, grades=grades, grades_note=grades_note)}"
+            f"{report_body(cohort, charts, file_names=file_names, grades=grades, grades_note=grades_note)}"
             "\n</main></body></html>\n")
