@@ -288,6 +288,7 @@ def test_command_line_writes_the_report_with_a_progress_bar(folder, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "Reading exports [" in run.stderr and "18/18" in run.stderr
     assert "8 participant(s), 5 with before and after" in run.stderr
+    assert "to remind: participant code Golf07: no answers for after the course" in run.stderr
     assert "Change by domain" in out.read_text(encoding="utf-8")
 
 
@@ -339,6 +340,15 @@ def test_dashboard_takes_a_folder_name_inside_the_course(folder, course_copy, na
     assert "8 participant(s), 5 with before and after" in dashboard.message.value
     assert "3 to remind" in dashboard.message.value
     assert "The knowledge checks are left out: There is no gradebook" in dashboard.result.value
+
+
+def test_the_page_loads_no_pandas_matplotlib_or_scipy_before_the_button(folder):
+    code = ("import sys\nfrom mentorkit.ui.cohort import cohort_dashboard\n"
+            f"d = cohort_dashboard({str(folder)!r})\nassert 'Press Build the report' in d.message.value\n"
+            "print(sorted(m for m in ('scipy', 'pandas', 'matplotlib') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(("typed", "said"), [
