@@ -407,6 +407,8 @@ def test_dashboard_in_voila(page, folder, tmp_path):
         page.get_by_role("button", name="Build the report").click()
         page.get_by_text(f"There is no folder cohort-2027 in the course folder ({course}").wait_for(
             timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "cohort-page-no-folder.png"))
         field.fill("cohort-2026")
         page.get_by_role("button", name="Build the report").click()
         page.get_by_text("8 participant(s), 5 with before and after").wait_for(timeout=60_000)
@@ -414,7 +416,6 @@ def test_dashboard_in_voila(page, folder, tmp_path):
         assert page.get_by_role("cell", name="india-missing.csv", exact=True).count() == 1
         assert page.get_by_role("cell", name="Golf07", exact=True).count() == 1  # whom to remind
         page.get_by_role("heading", name="Whom to remind").scroll_into_view_if_needed()
-        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "cohort-page.png"), full_page=True)
         assert log.external() == []
         assert page_errors(page) == []
