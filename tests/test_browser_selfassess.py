@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,8 @@ from mentorkit import assessment as model
 from mentorkit.store import Store
 
 from .browser_checks import RequestLog, axe_violations, describe, page_errors
+
+SHOTS = Path(os.environ.get("MENTORKIT_SCREENSHOTS") or Path(tempfile.gettempdir()) / "mentorkit-screenshots")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 APPS = ["competencies", "practices", "impostor-feelings", "career-conference"]
@@ -104,6 +109,11 @@ def test_the_app_works_end_to_end_in_voila(page, server, learner, name):
 
     if instrument.timepoints != ("current",):
         first_time = instrument.timepoint_label(instrument.timepoints[0])
+        if "then" in instrument.timepoints:  # the then-test says plainly what it asks
+            page.get_by_role("radio", name=instrument.timepoint_label("then"), exact=True).check()
+            page.get_by_text("Optional, at the end of the course").wait_for(timeout=30_000)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"selfassess-{name}-looking-back.png"))
         page.get_by_role("radio", name=first_time, exact=True).check()
     expected = fill_in(page, instrument)
     page.get_by_role("button", name="See my results").click()

@@ -447,9 +447,9 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
         self._fill()
         label = self.instrument.timepoint_label(timepoint)
         if self.answers.answered():
-            self.status.say(f"Showing your answers for {label.lower()}.")
+            self.status.say(f"Showing your answers for \u201c{label}\u201d.")
         else:
-            self.status.say(f"No answers yet for {label.lower()}: the questions are blank.")
+            self.status.say(f"No answers yet for \u201c{label}\u201d. The questions are blank.")
 
     def _save(self) -> None:
         self.results[self.answers.timepoint] = self.answers
