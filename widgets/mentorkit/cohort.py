@@ -665,13 +665,16 @@ def check_name(cell: str) -> str:
     return " ".join(words) or cell
 
 
-def to_discuss(cohort: Cohort, grades=None) -> Discussion:
-    """The summary for the next session (see :class:`Discussion`)."""
+def to_discuss(cohort: Cohort, grades=None, tables: list | None = None) -> Discussion:
+    """The summary for the next session (see :class:`Discussion`). ``tables``:
+    what :func:`change_tables` gave, when it has been called already."""
     pair = discussion_pair(cohort)
     found = Discussion(*(pair or (None, None)))
     if pair:
-        found.domains, found.domains_tied = _least(domain_table(cohort, *pair), 2)
-        found.items, found.items_tied = _least(item_table(cohort, *pair), 3)
+        known = {(before, after): (domains, items) for before, after, domains, items in tables or ()}
+        domains, items = known.get(pair) or (domain_table(cohort, *pair), item_table(cohort, *pair))
+        found.domains, found.domains_tied = _least(domains, 2)
+        found.items, found.items_tied = _least(items, 3)
     if grades is not None:
         found.checks = hardest_checks(grades)
     return found

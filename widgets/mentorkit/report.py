@@ -199,9 +199,9 @@ def _comparison_title(label, before: str, after: str) -> str:
     return f"{label(before)} \u2192 {label(after).lower()}"
 
 
-def _discussion(cohort: model.Cohort, grades, grades_note: str) -> str:
+def _discussion(cohort: model.Cohort, grades, grades_note: str, tables: list) -> str:
     label = cohort.instrument.timepoint_label
-    found = model.to_discuss(cohort, grades)
+    found = model.to_discuss(cohort, grades, tables)
     parts = ["<h2>To discuss next session</h2>"]
     if found.before is None:
         parts.append("<p>Fewer than two participants have answered at two timepoints, so nothing can "
@@ -307,7 +307,7 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
                  "with a note (see the last table).</li></ul>")
 
     if cohort.post:
-        parts.append(_discussion(cohort, grades, grades_note))
+        parts.append(_discussion(cohort, grades, grades_note, changes))
     parts.append(_reminders(cohort, file_names))
 
     if cohort.post:
