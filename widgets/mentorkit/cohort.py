@@ -1,12 +1,15 @@
-"""Pre/post change across a cohort, from the files participants export.
+"""Change across a cohort, from the files participants export.
 
 Facilitators collect each participant's self-assessment export (the CSV or
 JSON file the app's download link gives, see :mod:`mentorkit.assessment`)
-into one folder. :func:`read_folder` reads every file in it, matches the
-"before" and "after" answers of each participant, and keeps a note of every
-file it could not use, and why; :func:`domain_table` and friends turn that
-into pandas frames; :mod:`mentorkit.report` renders the HTML report that
-``mentorkit report`` writes and the cohort dashboard shows.
+into one folder. :func:`read_folder` reads every file in it, matches each
+participant's answers at every timepoint (before, after, looking back,
+follow-up), and keeps a note of every file it could not use, and why;
+:func:`domain_table`, :func:`item_table` and friends turn that into pandas
+frames for each comparison of :func:`comparisons`; :func:`missing_timepoints`
+says whom to remind and :func:`to_discuss` what moved least;
+:mod:`mentorkit.report` renders the HTML report that ``mentorkit report``
+writes and the cohort dashboard shows.
 
 Rules
     * A file is read with the same parser as the app's upload box, so the
@@ -20,9 +23,15 @@ Rules
       an identical copy is noted as a duplicate.
     * Change is computed on *paired* participants (both timepoints present):
       mean change with a 95% confidence interval from the t distribution,
-      and Cohen's d_z (mean change / standard deviation of the changes).
+      the p-values of the paired t-test and of the Wilcoxon signed-rank test
+      (scipy.stats, imported only when figures are computed), each also
+      Holm-adjusted across the domains (or the items) of one comparison, and
+      Cohen's d_z (mean change / standard deviation of the changes).
       Answers at one timepoint only still count in that timepoint's
       distributions and completion.
+    * Answers given to an earlier version of the instrument that it still
+      reads (``earlier_versions``) are used, with a note naming what was
+      added since; those questions count as not answered.
 """
 
 from __future__ import annotations

@@ -403,11 +403,9 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
                  "about how participants were before it. Compared with the answers at the end, they show "
                  "the change as participants see it once they know what the course taught, which is "
                  "less prone to the shift in how people use the scale during a course.</li>"
-                 "<li>d<sub>z</sub> is the mean change divided by the standard deviation of the "
-                 "changes (Cohen's effect size for paired data). As a rough guide, 0.2 is small, 0.5 "
-                 "medium and 0.8 large, but these are self-ratings, and people often rate themselves "
-                 "lower at the end of a course simply because they now know more of what there is to "
-                 "learn.</li>"
+                 "<li>These are self-ratings. People often rate themselves lower at the end of a "
+                 "course simply because they now know more of what there is to learn, so a small or "
+                 "even negative change is not bad news in itself.</li>"
                  "<li>The instrument was written for this course and is not validated: treat the "
                  "figures as a prompt for discussion, not as evidence of competence.</li></ul>")
     return "\n".join(parts)
