@@ -79,8 +79,9 @@ def resolve_folder(text: str) -> tuple[Path | None, str]:
                   "participants sent you, as a folder of the course or a full path.")
 
 
-def instrument_ids() -> list[str]:
-    """Self-assessments with a before and an after (a report shows change)."""
+def instrument_choices() -> list[tuple[str, str]]:
+    """(title, id) of the self-assessments, those answered at more than one
+    time (a report shows change) first."""
     from ..content import read_yaml
 
     found = []
@@ -89,8 +90,14 @@ def instrument_ids() -> list[str]:
         if problems or not isinstance(data, dict) or data.get("kind") != "instrument":
             continue
         timepoints = data.get("timepoints")
-        found.append((0 if isinstance(timepoints, list) and len(timepoints) > 1 else 1, path.stem))
-    return [stem for _, stem in sorted(found)] or ["competencies"]
+        title = data.get("title") if isinstance(data.get("title"), str) else path.stem
+        found.append((0 if isinstance(timepoints, list) and len(timepoints) > 1 else 1, path.stem, title))
+    return [(title, stem) for _, stem, title in sorted(found)] or [("competencies", "competencies")]
+
+
+def instrument_ids() -> list[str]:
+    """The ids of :func:`instrument_choices`, in the same order."""
+    return [stem for _, stem in instrument_choices()]
 
 
 class CohortDashboard(widgets.VBox):
@@ -101,9 +108,9 @@ class CohortDashboard(widgets.VBox):
         style = {"description_width": "initial"}
         self.folder = widgets.Text(str(folder or default_folder()), description="Folder of exported files",
                                    style=style, layout=widgets.Layout(width="100%", max_width="48em"))
-        choices = instrument_ids()
-        self.instrument = widgets.Dropdown(options=choices, value=choices[0], description="Self-assessment",
-                                           style=style)
+        choices = instrument_choices()
+        self.instrument = widgets.Dropdown(options=choices, value=choices[0][1],
+                                           description="Self-assessment", style=style)
         self.build = widgets.Button(description="Build the report", button_style="primary",
                                     icon="chart-bar", tooltip="Read every file in the folder",
                                     layout=widgets.Layout(width="auto"))
@@ -147,7 +154,7 @@ class CohortDashboard(widgets.VBox):
         try:
             instrument = assessment.load(self.instrument.value)
         except ContentError as exc:
-            self.say(f"The self-assessment {self.instrument.value} cannot be read: {exc}", problem=True)
+            self.say(f"The self-assessment {self.instrument.label} cannot be read: {exc}", problem=True)
             return False
         self.say(f"Reading {label}...")
         found = cohort.read_folder(folder, instrument)
