@@ -488,7 +488,7 @@ def test_only_the_first_area_is_built_at_first_and_moving_on_builds_the_next(men
     assert set(app.areas) == {0}
     assert "Area 1 of 10: Communication" in text_of(app.area_heading)
     assert app.previous_button.disabled and not app.next_button.disabled
-    # the page sends far fewer widgets than it would with all eight areas built
+    # the page sends far fewer widgets than it would with every area built
     before = widget_count()
     whole = SelfAssessmentApp(instrument, store=Store(mentorkit_home))
     for index in range(len(domains)):
