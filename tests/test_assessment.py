@@ -109,9 +109,12 @@ def test_an_earlier_version_is_read_and_its_added_questions_are_not_required():
     (back,), _ = model.parse_export(json.dumps(data), "old.json", instrument)
     assert back.version == 1 and back.complete  # the new questions are not asked of version 1 answers
     assert not model.Answers(instrument, "pre", dict(back.values)).complete  # of current ones they are
-    data["instrument_version"] = 3  # a version it does not know is refused
-    with pytest.raises(model.ExportError, match="version 3"):
-        model.parse_export(json.dumps(data), "new.json", instrument)
+    for unknown in (3, [1], {"v": 1}, True, None):  # a version it does not know is refused, never a crash
+        data["instrument_version"] = unknown
+        with pytest.raises(model.ExportError, match="was made with version"):
+            model.parse_export(json.dumps(data), "new.json", instrument)
+    saved, _ = model.Answers.from_data(instrument, "pre", {"answers": {}, "answered_version": [1]})
+    assert saved.version is None
     note = instrument.added_note(1)
     assert "2 new areas (Wellbeing and boundaries; Research integrity and authorship)" in note
     assert "12 questions in all" in note

@@ -202,10 +202,14 @@ class Instrument:
         """A timepoint's current name (an old, renamed one gives the new one)."""
         return self.renamed_timepoints.get(name, name) if isinstance(name, str) else name
 
+    def reads_version(self, version: Any) -> bool:
+        """Whether answers given to ``version`` are read: this version or an earlier one it lists."""
+        return _is_int(version) and (version == self.version or version in self.earlier_versions)
+
     def added_since(self, version: Any) -> list[Item]:
         """The items added after ``version`` (an earlier version this one reads), in order;
         [] for the current version or one it does not read."""
-        added = set(self.earlier_versions.get(version, ()))
+        added = set(self.earlier_versions.get(version, ())) if _is_int(version) else set()
         return [item for item in self.items if item.id in added or item.domain in added]
 
     def added_note(self, version: Any) -> str:
@@ -332,9 +336,9 @@ class Answers:
                          "asked, and were left out.")
         participant = data.get("participant", "") if isinstance(data, dict) else ""
         answered = data.get("answered_version", version) if isinstance(data, dict) else version
+        earlier = answered if instrument.reads_version(answered) and answered != instrument.version else None
         answers = cls(instrument, timepoint, values,
-                      participant if isinstance(participant, str) else "", saved,
-                      answered if answered in instrument.earlier_versions else None)
+                      participant if isinstance(participant, str) else "", saved, earlier)
         return answers, notes
 
 
@@ -565,7 +569,7 @@ def _parse_csv(text: str, filename: str, instrument: Instrument) -> tuple[list[A
         timepoint = _timepoint(record["timepoint"], filename, instrument)
         version = _int_or_text(record["instrument_version"])
         answers = found.setdefault(timepoint, Answers(
-            instrument, timepoint, version=version if version in instrument.earlier_versions else None))
+            instrument, timepoint, version=version if version != instrument.version else None))
         item_id = record["item"]
         try:
             item = instrument.item(item_id)
@@ -593,14 +597,15 @@ def _check_header(format_version: Any, instrument_id: Any, version: Any, filenam
     if instrument_id != instrument.id:
         raise ExportError(f"{filename} holds results of {_short(instrument_id)}, not of "
                           f"{instrument.title}. Upload it on its own page.")
-    if version != instrument.version and version not in instrument.earlier_versions:
+    if not instrument.reads_version(version):
         raise ExportError(f"{filename} was made with version {version} of this questionnaire; this "
                           f"page is version {instrument.version}, so its answers may not match.")
 
 
 def _earlier(payload: dict[str, Any], instrument: Instrument) -> int | None:
+    """The earlier version a checked export was made with, or None for the current one."""
     version = payload.get("instrument_version")
-    return version if version in instrument.earlier_versions else None
+    return version if version != instrument.version else None
 
 
 def _participant(value: Any, filename: str) -> str:
