@@ -65,12 +65,59 @@ def test_shipped_instrument_is_valid_and_labelled_reflective(name):
     assert name in {app.id for app in SELF_ASSESSMENTS}
 
 
-def test_competencies_has_eight_domains_of_at_least_four_items_and_pre_post():
+def test_competencies_has_ten_domains_of_at_least_four_items_and_four_timepoints():
     instrument = model.load("competencies")
-    assert len(instrument.domains) == 8
+    assert len(instrument.domains) == 10
     assert all(len(d.items) >= 4 for d in instrument.domains)
-    assert instrument.timepoints == ("pre", "post")
+    assert instrument.timepoints == ("pre", "post", "then", "follow-up")
+    assert instrument.timepoint_label("then").startswith("Looking back: how you were before the course")
     assert (instrument.scale.min, instrument.scale.max) == (1, 7)
+
+
+def test_competencies_cover_every_lesson_that_teaches_a_mentoring_skill():
+    """The five lessons added to the course each name a domain to revisit."""
+    covered = {lesson for d in model.load("competencies").domains for lesson in d.lessons}
+    for lesson in ("02a-mentoring-up", "06a-culturally-aware-mentoring", "07a-wellbeing",
+                   "09a-fostering-independence", "09b-research-integrity"):
+        assert lesson in covered, lesson
+    ids = {d.id for d in model.load("competencies").domains}
+    assert {"wellbeing", "research-integrity", "equity-inclusion", "fostering-independence"} <= ids
+
+
+def test_practices_has_a_follow_up_and_reads_its_old_single_timepoint():
+    instrument = model.load("practices")
+    assert instrument.timepoints == ("pre", "then", "follow-up")
+    assert instrument.version == 1  # the questions did not change
+    assert instrument.timepoint_of("current") == "pre"
+    old = model.export_json(instrument, [], participant="")  # header only: make one by hand below
+    data = json.loads(old)
+    data["results"] = [{"timepoint": "current", "saved": "", "answers": {"amp-credit": 3}}]
+    (answers,), _ = model.parse_export(json.dumps(data), "practices-results.json", instrument)
+    assert answers.timepoint == "pre" and answers.values == {"amp-credit": 3}
+
+
+def test_an_earlier_version_is_read_and_its_added_questions_are_not_required():
+    instrument = model.load("competencies")
+    added = {i.id for i in instrument.added_since(1)}
+    assert len(added) == 12 and "well-notice" in added and "equity-culture" in added
+    old = instrument.new_answers("pre")
+    for item in instrument.items:
+        if item.id not in added:
+            old.set(item.id, 4)
+    data = json.loads(model.export_json(instrument, [old]))
+    data["instrument_version"] = 1
+    (back,), _ = model.parse_export(json.dumps(data), "old.json", instrument)
+    assert back.version == 1 and back.complete  # the new questions are not asked of version 1 answers
+    assert not model.Answers(instrument, "pre", dict(back.values)).complete  # of current ones they are
+    for unknown in (3, [1], {"v": 1}, True, None):  # a version it does not know is refused, never a crash
+        data["instrument_version"] = unknown
+        with pytest.raises(model.ExportError, match="was made with version"):
+            model.parse_export(json.dumps(data), "new.json", instrument)
+    saved, _ = model.Answers.from_data(instrument, "pre", {"answers": {}, "answered_version": [1]})
+    assert saved.version is None
+    note = instrument.added_note(1)
+    assert "2 new areas (Wellbeing and boundaries; Research integrity and authorship)" in note
+    assert "12 questions in all" in note
 
 
 def test_impostor_check_says_it_is_not_a_diagnosis_and_has_reverse_items():

@@ -186,7 +186,7 @@ def test_results_wait_for_every_answer_then_draw_the_radar(mentorkit_home):
     reach(app, "comm-listen").input.value = 5
     assert app.show_results() is False
     assert app.output.value == ""
-    assert "31 answers need attention" in text_of(app.problems_line)
+    assert f"{len(app.instrument.items) - 1} answers need attention" in text_of(app.problems_line)
     assert reach(app, "comm-feedback").problem == "Choose a rating for this statement."
     assert reach(app, "comm-listen").problem == ""
     fill(app)
@@ -486,9 +486,9 @@ def test_only_the_first_area_is_built_at_first_and_moving_on_builds_the_next(men
     made = widget_count() - before
     assert set(app.fields) == {item.id for item in domains[0].items}
     assert set(app.areas) == {0}
-    assert "Area 1 of 8: Communication" in text_of(app.area_heading)
+    assert "Area 1 of 10: Communication" in text_of(app.area_heading)
     assert app.previous_button.disabled and not app.next_button.disabled
-    # the page sends far fewer widgets than it would with all eight areas built
+    # the page sends far fewer widgets than it would with every area built
     before = widget_count()
     whole = SelfAssessmentApp(instrument, store=Store(mentorkit_home))
     for index in range(len(domains)):
@@ -496,15 +496,15 @@ def test_only_the_first_area_is_built_at_first_and_moving_on_builds_the_next(men
     assert made < 0.6 * (widget_count() - before), (made, widget_count() - before)
     app.next_button.click()
     assert set(app.areas) == {0, 1} and app.area == 1
-    assert "Area 2 of 8: Aligning expectations" in text_of(app.area_heading)
+    assert "Area 2 of 10: Aligning expectations" in text_of(app.area_heading)
     assert {b.item.id for b in shown_fields(app)} == {item.id for item in domains[1].items}
     assert set(app.fields) == {item.id for d in domains[:2] for item in d.items}
     assert not app.previous_button.disabled
-    app.area_list.value = 7  # a jump from the list of areas builds only that one
-    assert set(app.areas) == {0, 1, 7} and app.next_button.disabled
-    assert f"Area 8 of 8: {domains[7].title}" in text_of(app.area_heading)
+    app.area_list.value = 9  # a jump from the list of areas builds only that one
+    assert set(app.areas) == {0, 1, 9} and app.next_button.disabled
+    assert f"Area 10 of 10: {domains[9].title}" in text_of(app.area_heading)
     app.previous_button.click()
-    assert app.area == 6 and app.area_list.value == 6 and set(app.areas) == {0, 1, 6, 7}
+    assert app.area == 8 and app.area_list.value == 8 and set(app.areas) == {0, 1, 8, 9}
     # going back shows the inputs built before, not new ones
     first = app.fields[domains[0].items[0].id]
     app.area_list.value = 0
@@ -550,13 +550,64 @@ def test_see_my_results_names_the_areas_not_shown_and_goes_to_the_first(mentorki
         box.input.value = 4
     assert app.show_results() is False
     line = text_of(app.problems_line)
-    assert "28 answers need attention" in line
-    assert "Where: Aligning expectations (4); Assessing understanding (4);" in " ".join(line.split())
+    first = len(app.instrument.domains[0].items)
+    assert f"{len(app.instrument.items) - first} answers need attention" in line
+    assert "Where: Aligning expectations (5); Assessing understanding (4);" in " ".join(line.split())
     assert "Communication" not in line
     second = app.instrument.domains[1]
-    assert app.area == 1 and f"Area 2 of 8: {second.title}" in text_of(app.area_heading)
+    assert app.area == 1 and f"Area 2 of 10: {second.title}" in text_of(app.area_heading)
     # the area built by the jump shows its notes beside its fields
     assert all(b.problem == "Choose a rating for this statement." for b in shown_fields(app))
     assert len(app.areas) == 2  # nothing else was built
     fill(app)
     assert app.show_results() is True and app.problems_line.value == ""
+
+
+# -- timepoints and earlier versions ----------------------------------------------------------
+def test_the_learner_chooses_a_timepoint_in_plain_words_with_a_line_on_when(mentorkit_home):
+    app = show_self_assessment("competencies")
+    labels = [label for label, _ in app.timepoint.input.options]
+    assert labels == ["Before the course", "After the course", "Looking back: how you were before the course",
+                      "About six months after the course"]
+    assert "before the first lesson" in app.timepoint_help.value
+    app.timepoint.value = "then"
+    assert "Optional, at the end of the course" in app.timepoint_help.value
+    assert "rate how skilled you were before the course began" in app.timepoint_help.value
+    reach(app, "comm-listen").input.value = 3
+    assert Store(mentorkit_home).load("competencies", "then").data["answers"] == {"comm-listen": 3}
+    app.timepoint.value = "follow-up"
+    assert "six months after the course ends" in app.timepoint_help.value
+
+
+def test_answers_saved_with_version_1_are_shown_and_the_new_questions_named(mentorkit_home):
+    instrument = model.load("competencies")
+    added = {item.id for item in instrument.added_since(1)}
+    old = {item.id: 5 for item in instrument.items if item.id not in added}
+    Store(mentorkit_home).save("competencies", "pre", {"answers": old, "participant": "A17"},
+                               instrument_version=1)
+    app = show_self_assessment("competencies")
+    status = html.unescape(app.status.value)
+    assert "2 new areas (Wellbeing and boundaries; Research integrity and authorship)" in status
+    assert "Your earlier answers are all kept" in status and "kept where they still fit" not in status
+    assert app.answers.values == old and app.answers.version == 1
+    assert reach(app, "comm-listen").input.value == 5 and reach(app, "well-notice").input.value == 0
+    # what can be shown is shown: the new areas are "no answer", nothing is asked of the old round
+    assert app.show_results(), text_of(app.problems_line)
+    table = html.unescape(app.output.value)
+    assert "Wellbeing and boundaries</th><td class=\"mk-num\">no answer" in table
+    assert "Communication</th><td class=\"mk-num\">5.0" in table
+    # an answer given now keeps the answers' version, so the added questions stay optional
+    reach(app, "comm-listen").input.value = 6
+    again = show_self_assessment("competencies")
+    assert again.answers.version == 1 and again.answers.values["comm-listen"] == 6
+    assert again.show_results()
+
+
+def test_practices_answers_saved_before_it_had_timepoints_are_the_before_round(mentorkit_home):
+    Store(mentorkit_home).save("practices", "current", {"answers": {"amp-credit": 4}, "participant": ""},
+                               instrument_version=1)
+    app = show_self_assessment("practices")
+    assert app.timepoint.value == "pre" and app.answers.values == {"amp-credit": 4}
+    reach(app, "amp-repeat").input.value = 2
+    saved = Store(mentorkit_home).load("practices", "pre").data["answers"]
+    assert saved == {"amp-credit": 4, "amp-repeat": 2}

@@ -164,6 +164,12 @@ class Instrument:
     resources: tuple[Resource, ...] = ()
     timepoint_labels: dict[str, str] = field(default_factory=dict)
     results: str = "radar"
+    #: timepoint -> a sentence shown under the timepoint choice when it is chosen
+    timepoint_help: dict[str, str] = field(default_factory=dict)
+    #: an old timepoint name -> the timepoint it is now (answers saved under the old name are read as it)
+    renamed_timepoints: dict[str, str] = field(default_factory=dict)
+    #: an earlier version whose answers are still read -> the ids of domains and items added since
+    earlier_versions: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def items(self) -> list[Item]:
@@ -192,6 +198,37 @@ class Instrument:
     def timepoint_label(self, timepoint: str) -> str:
         return self.timepoint_labels.get(timepoint, timepoint.replace("-", " ").capitalize())
 
+    def timepoint_of(self, name: Any) -> Any:
+        """A timepoint's current name (an old, renamed one gives the new one)."""
+        return self.renamed_timepoints.get(name, name) if isinstance(name, str) else name
+
+    def reads_version(self, version: Any) -> bool:
+        """Whether answers given to ``version`` are read: this version or an earlier one it lists."""
+        return _is_int(version) and (version == self.version or version in self.earlier_versions)
+
+    def added_since(self, version: Any) -> list[Item]:
+        """The items added after ``version`` (an earlier version this one reads), in order;
+        [] for the current version or one it does not read."""
+        added = set(self.earlier_versions.get(version, ())) if _is_int(version) else set()
+        return [item for item in self.items if item.id in added or item.domain in added]
+
+    def added_note(self, version: Any) -> str:
+        """A plain sentence on what was added since ``version`` ("" when nothing was)."""
+        items = self.added_since(version)
+        if not items:
+            return ""
+        new_domains = [d for d in self.domains if d.items and all(i in items for i in d.items)]
+        in_new = {i.id for d in new_domains for i in d.items}
+        others = [i for i in items if i.id not in in_new]
+        parts = []
+        if new_domains:
+            parts.append(f"{len(new_domains)} new area{'s' if len(new_domains) > 1 else ''} ("
+                         + "; ".join(d.title for d in new_domains) + ")")
+        if others:
+            parts.append(f"{len(others)} new question{'s' if len(others) > 1 else ''} in other areas")
+        return (f"Since version {version}, {self.title} has gained " + " and ".join(parts)
+                + f": {len(items)} question{'s' if len(items) > 1 else ''} in all.")
+
     def band(self, score: float | None) -> Band | None:
         """The band an overall score falls in (the first whose ``upto`` it does not exceed)."""
         if score is None:
@@ -213,6 +250,9 @@ class Answers:
     values: dict[str, Any] = field(default_factory=dict)
     participant: str = ""
     saved: str = ""
+    #: the instrument version these answers were given to, when it is an earlier one
+    #: (its added questions are then not required); None for the current version
+    version: int | None = None
 
     def set(self, item_id: str, value: Any) -> None:
         """Record an answer; an empty one (None, "", 0 for a rating) removes it."""
@@ -232,13 +272,14 @@ class Answers:
         """Item id (or ``participant``) -> what to change. With ``require_all``,
         a missing required answer is a problem too."""
         found: dict[str, str] = {}
+        added = {item.id for item in self.instrument.added_since(self.version)}
         if self.participant and not PARTICIPANT.match(self.participant):
             found["participant"] = ("Use up to 32 letters, digits, hyphens or underscores, "
                                     "starting with a letter or digit (or leave it empty).")
         for item in self.instrument.items:
             value = self.values.get(item.id)
             if value is None:
-                if require_all and item.required:
+                if require_all and item.required and item.id not in added:
                     found[item.id] = _missing_message(item)
                 continue
             message = value_problem(self.instrument, item, value)
@@ -267,18 +308,23 @@ class Answers:
         kept = {item.id: self.values[item.id] for item in self.instrument.items
                 if item.id in self.values
                 and not value_problem(self.instrument, item, self.values[item.id])}
-        return Answers(self.instrument, self.timepoint, kept, self.participant, self.saved)
+        return Answers(self.instrument, self.timepoint, kept, self.participant, self.saved, self.version)
 
     # -- storage ---------------------------------------------------------------
     def to_data(self) -> dict[str, Any]:
-        """What the store keeps for this timepoint."""
-        return {"participant": self.participant, "answers": dict(self.values)}
+        """What the store keeps for this timepoint (with the earlier version the
+        answers were given to, if any)."""
+        data: dict[str, Any] = {"participant": self.participant, "answers": dict(self.values)}
+        if self.version is not None:
+            data["answered_version"] = self.version
+        return data
 
     @classmethod
     def from_data(cls, instrument: Instrument, timepoint: str, data: dict[str, Any],
-                  saved: str = "") -> tuple[Answers, list[str]]:
+                  saved: str = "", version: Any = None) -> tuple[Answers, list[str]]:
         """Rebuild saved answers; answers to items that no longer exist are
-        dropped and reported in the notes."""
+        dropped and reported in the notes. ``version`` is the instrument version
+        they were saved with (an earlier version this one reads is kept on them)."""
         notes: list[str] = []
         raw = data.get("answers") if isinstance(data, dict) else None
         raw = raw if isinstance(raw, dict) else {}
@@ -289,8 +335,10 @@ class Answers:
             notes.append(f"{len(dropped)} saved answer(s) belong to questions that are no longer "
                          "asked, and were left out.")
         participant = data.get("participant", "") if isinstance(data, dict) else ""
+        answered = data.get("answered_version", version) if isinstance(data, dict) else version
+        earlier = answered if instrument.reads_version(answered) and answered != instrument.version else None
         answers = cls(instrument, timepoint, values,
-                      participant if isinstance(participant, str) else "", saved)
+                      participant if isinstance(participant, str) else "", saved, earlier)
         return answers, notes
 
 
@@ -502,7 +550,8 @@ def _parse_json(text: str, filename: str, instrument: Instrument) -> tuple[list[
             raise ExportError(f"{filename}: result {number} has no answers.")
         timepoint = _timepoint(result.get("timepoint"), filename, instrument)
         answers = found.setdefault(timepoint, Answers(instrument, timepoint, participant=participant,
-                                                      saved=str(result.get("saved") or "")))
+                                                      saved=str(result.get("saved") or ""),
+                                                      version=_earlier(payload, instrument)))
         for item_id, value in result["answers"].items():
             _put(answers, item_id, value, filename)
     return list(found.values()), participant
@@ -518,7 +567,9 @@ def _parse_csv(text: str, filename: str, instrument: Instrument) -> tuple[list[A
                       _int_or_text(record["instrument_version"]), filename, instrument)
         participants.add(_participant(record["participant"], filename))
         timepoint = _timepoint(record["timepoint"], filename, instrument)
-        answers = found.setdefault(timepoint, Answers(instrument, timepoint))
+        version = _int_or_text(record["instrument_version"])
+        answers = found.setdefault(timepoint, Answers(
+            instrument, timepoint, version=version if version != instrument.version else None))
         item_id = record["item"]
         try:
             item = instrument.item(item_id)
@@ -546,9 +597,15 @@ def _check_header(format_version: Any, instrument_id: Any, version: Any, filenam
     if instrument_id != instrument.id:
         raise ExportError(f"{filename} holds results of {_short(instrument_id)}, not of "
                           f"{instrument.title}. Upload it on its own page.")
-    if version != instrument.version:
+    if not instrument.reads_version(version):
         raise ExportError(f"{filename} was made with version {version} of this questionnaire; this "
                           f"page is version {instrument.version}, so its answers may not match.")
+
+
+def _earlier(payload: dict[str, Any], instrument: Instrument) -> int | None:
+    """The earlier version a checked export was made with, or None for the current one."""
+    version = payload.get("instrument_version")
+    return version if version != instrument.version else None
 
 
 def _participant(value: Any, filename: str) -> str:
@@ -561,6 +618,7 @@ def _participant(value: Any, filename: str) -> str:
 
 
 def _timepoint(value: Any, filename: str, instrument: Instrument) -> str:
+    value = instrument.timepoint_of(value)
     if value not in instrument.timepoints:
         raise ExportError(f"{filename}: {_short(value)} is not a timepoint of {instrument.title} "
                           f"({', '.join(instrument.timepoints)}).")
@@ -629,6 +687,10 @@ def from_data(data: dict[str, Any]) -> Instrument:
                         for r in data.get("resources", ())),
         timepoint_labels=dict(data.get("timepoint_labels", {})),
         results=data["results"],
+        timepoint_help=dict(data.get("timepoint_help", {})),
+        renamed_timepoints=dict(data.get("renamed_timepoints", {})),
+        earlier_versions={int(e["version"]): tuple(e.get("added", ()))
+                          for e in data.get("earlier_versions", ())},
     )
 
 
@@ -648,9 +710,24 @@ def check(data: dict[str, Any], label: str, path: Path | None = None) -> list[Pr
         for key in scale.get("labels", {}):
             if not (str(key).lstrip("-").isdigit() and scale["min"] <= int(key) <= scale["max"]):
                 problem(f"scale / labels / {key}", f"is not a value from {scale['min']} to {scale['max']}")
-    for key in data.get("timepoint_labels", {}):
-        if key not in data.get("timepoints", ("current",)):
-            problem(f"timepoint_labels / {key}", "is not one of the timepoints")
+    timepoints = data.get("timepoints", ("current",))
+    for field_name in ("timepoint_labels", "timepoint_help"):
+        for key in data.get(field_name, {}):
+            if key not in timepoints:
+                problem(f"{field_name} / {key}", "is not one of the timepoints")
+    for old, new in data.get("renamed_timepoints", {}).items():
+        if old in timepoints:
+            problem(f"renamed_timepoints / {old}", "is still a timepoint: only an old name can be renamed")
+        if new not in timepoints:
+            problem(f"renamed_timepoints / {old}", f"{new!r} is not one of the timepoints")
+    all_ids = {d["id"] for d in data["domains"]} | {i["id"] for d in data["domains"] for i in d["items"]}
+    for earlier in data.get("earlier_versions", ()):
+        where = f"earlier_versions / {earlier['version']}"
+        if earlier["version"] >= data["version"]:
+            problem(where, f"must be older than version {data['version']}")
+        for added in earlier.get("added", ()):
+            if added not in all_ids:
+                problem(where, f"{added!r} is not a domain or item of this instrument")
     seen_domains, seen_items = set(), set()
     for d in data["domains"]:
         where = f"domain {d['id']}"

@@ -100,13 +100,21 @@ def _report(args: argparse.Namespace) -> int:
         print(f"mentorkit report: instrument {args.instrument!r}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     from . import cohort
-    from .report import report_html
+    from .report import read_grades, report_html
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     found = cohort.read_folder(folder, instrument, progress=ProgressBar("Reading exports") if show else None)
-    out.write_text(report_html(found), encoding="utf-8")
+    grades, grades_note = read_grades(args.gradebook)
+    out.write_text(report_html(found, grades=grades, grades_note=grades_note), encoding="utf-8")
     for note in found.notes:
         print(f"{folder / note.file}: {note.outcome}: {note.why}", file=sys.stderr)
+    label = instrument.timepoint_label
+    for missing in cohort.missing_timepoints(found):
+        who = f"participant code {missing.code}" if missing.code else f"{folder / missing.file} (no code)"
+        print(f"to remind: {who}: no answers for {', '.join(label(t).lower() for t in missing.missing)}",
+              file=sys.stderr)
+    if grades is None:
+        print(grades_note, file=sys.stderr)
     not_used = sum(1 for note in found.notes if note.outcome == cohort.NOT_USED)
     print(f"{out}: {len(found.participants)} participant(s), {len(found.paired())} with before and after; "
           f"{found.files_read} file(s) read, {not_used} not used (listed in the report)", file=sys.stderr)
@@ -157,16 +165,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_validate)
     report = sub.add_parser(
         "report",
-        help="cohort report: pre/post change from participants' self-assessment exports",
+        help="cohort report: change across timepoints from participants' self-assessment exports",
         description="Read every self-assessment export (CSV or JSON) in FOLDER, match each "
-        "participant's answers before and after the course, and write an HTML report. Files that "
-        "cannot be used are listed in the report with the reason. "
+        "participant's answers at each timepoint (before, after, looking back, follow-up), and write "
+        "an HTML report. Files that cannot be used are listed in the report with the reason; the "
+        "participant codes with a missing timepoint are printed here, for reminders. "
         "Exit status: 0 report written, 2 usage error.",
     )
     report.add_argument("folder", metavar="FOLDER", help="the folder of exported files")
     report.add_argument("--out", default="report.html", help="the HTML file to write (default: report.html)")
     report.add_argument("--instrument", default="competencies",
                         help="the self-assessment the files are for (default: competencies)")
+    report.add_argument("--gradebook", default=None, metavar="PATH",
+                        help="nbgrader's gradebook.db, for the knowledge checks the cohort found "
+                             "hardest (default: $MENTORKIT_GRADEBOOK, else the course's gradebook.db "
+                             "when there is one)")
     report.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="show a progress bar (default: when the terminal is interactive)")
     report.set_defaults(func=_report)

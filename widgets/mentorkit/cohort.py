@@ -1,12 +1,15 @@
-"""Pre/post change across a cohort, from the files participants export.
+"""Change across a cohort, from the files participants export.
 
 Facilitators collect each participant's self-assessment export (the CSV or
 JSON file the app's download link gives, see :mod:`mentorkit.assessment`)
-into one folder. :func:`read_folder` reads every file in it, matches the
-"before" and "after" answers of each participant, and keeps a note of every
-file it could not use, and why; :func:`domain_table` and friends turn that
-into pandas frames; :mod:`mentorkit.report` renders the HTML report that
-``mentorkit report`` writes and the cohort dashboard shows.
+into one folder. :func:`read_folder` reads every file in it, matches each
+participant's answers at every timepoint (before, after, looking back,
+follow-up), and keeps a note of every file it could not use, and why;
+:func:`domain_table`, :func:`item_table` and friends turn that into pandas
+frames for each comparison of :func:`comparisons`; :func:`missing_timepoints`
+says whom to remind and :func:`to_discuss` what moved least;
+:mod:`mentorkit.report` renders the HTML report that ``mentorkit report``
+writes and the cohort dashboard shows.
 
 Rules
     * A file is read with the same parser as the app's upload box, so the
@@ -20,9 +23,15 @@ Rules
       an identical copy is noted as a duplicate.
     * Change is computed on *paired* participants (both timepoints present):
       mean change with a 95% confidence interval from the t distribution,
-      and Cohen's d_z (mean change / standard deviation of the changes).
+      the p-values of the paired t-test and of the Wilcoxon signed-rank test
+      (scipy.stats, imported only when figures are computed), each also
+      Holm-adjusted across the domains (or the items) of one comparison, and
+      Cohen's d_z (mean change / standard deviation of the changes).
       Answers at one timepoint only still count in that timepoint's
       distributions and completion.
+    * Answers given to an earlier version of the instrument that it still
+      reads (``earlier_versions``) are used, with a note naming what was
+      added since; those questions count as not answered.
 """
 
 from __future__ import annotations
@@ -125,19 +134,30 @@ class Cohort:
             text = text.replace(name, self.file_label(name, named=False))
         return text
 
+    #: pseudonymous id -> (participant code or "", the first file their answers came from);
+    #: for the facilitator's own reminders, never in a report to share
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+
     @property
     def pre(self) -> str:
-        return self.instrument.timepoints[0]
+        """The "before" of the first comparison (the first timepoint when there is none)."""
+        pairs = comparisons(self.instrument)
+        return pairs[0][0] if pairs else self.instrument.timepoints[0]
 
     @property
     def post(self) -> str | None:
-        timepoints = self.instrument.timepoints
-        return timepoints[1] if len(timepoints) > 1 else None
+        """The "after" of the first comparison (e.g. post for pre -> post), or None."""
+        pairs = comparisons(self.instrument)
+        return pairs[0][1] if pairs else None
 
-    def paired(self) -> list[str]:
-        """Participants with answers at both the first and the second timepoint."""
-        return [p for p, by_time in self.participants.items()
-                if self.post and self.pre in by_time and self.post in by_time]
+    def paired(self, before: str | None = None, after: str | None = None) -> list[str]:
+        """Participants with answers at both ``before`` and ``after`` (by default
+        the first comparison's timepoints)."""
+        before = before or self.pre
+        after = after or self.post
+        if not after:
+            return []
+        return [p for p, by_time in self.participants.items() if before in by_time and after in by_time]
 
 
 # -- reading a folder -------------------------------------------------------------------
@@ -216,18 +236,32 @@ def read_folder(folder: str | Path, instrument: Instrument,
     keys = sorted(first, key=first.__getitem__)
     width = max(3, len(str(len(keys))))
     pseudonym = {key: f"P{i:0{width}d}" for i, key in enumerate(keys, start=1)}
-    for (key, timepoint), entry in entries.items():
+    for (key, timepoint), entry in sorted(entries.items(), key=lambda pair: pair[1].order):
         cohort.participants.setdefault(pseudonym[key], {})[timepoint] = entry.answers
+        cohort.sources.setdefault(pseudonym[key], (key[5:] if key.startswith("code:") else "", entry.file))
     cohort.participants = dict(sorted(cohort.participants.items()))
+    for by_time in cohort.participants.values():
+        by_time_sorted = {t: by_time[t] for t in instrument.timepoints if t in by_time}
+        by_time.clear()
+        by_time.update(by_time_sorted)
 
-    if cohort.post:
-        for (key, timepoint), entry in entries.items():
-            if timepoint == cohort.post and (key, cohort.pre) not in entries:
-                cohort.notes.append(FileNote(
-                    entry.file, PARTLY_USED,
-                    f"{_label(instrument, cohort.post)} answers with no "
-                    f"{_label(instrument, cohort.pre).lower()} answers for this participant: counted "
-                    "in the after-course figures, not in the change."))
+    # answers that are the "after" of some comparison, without any of its "before"s
+    pairs = comparisons(instrument)
+    for (key, timepoint), entry in entries.items():
+        befores = [a for a, b in pairs if b == timepoint]
+        if befores and not any((key, a) in entries for a in befores):
+            words = " or ".join(_label(instrument, a).lower() for a in befores)
+            cohort.notes.append(FileNote(
+                entry.file, PARTLY_USED,
+                f"{_label(instrument, timepoint)} answers with no {words} answers for this participant: "
+                f"counted in the figures for {_label(instrument, timepoint).lower()}, not in the change."))
+    older = {entry.file: entry.answers.version for entry in entries.values()
+             if entry.answers.version is not None and entry.answers.version != instrument.version}
+    for file, version in older.items():
+        cohort.notes.append(FileNote(
+            file, USED_WITH_NOTE,
+            f"answers given to version {version} of the questionnaire. {instrument.added_note(version)} "
+            "Those questions count as not answered for this participant."))
     return cohort
 
 
@@ -325,7 +359,13 @@ def _canonical_csv(text: str, name: str, instrument: Instrument) -> tuple[str, s
 # -- statistics --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Change:
-    """Paired change on one measure."""
+    """Paired change on one measure, from the first timepoint to the second.
+
+    ``p_t`` is the paired t-test's p-value and ``p_wilcoxon`` the Wilcoxon
+    signed-rank test's (ratings are ordinal, so the second does not assume the
+    changes are normally distributed); both are two-sided and unadjusted. None
+    where a figure cannot be worked out (fewer than two pairs; for ``p_t`` and
+    ``d_z``, changes that are all the same)."""
 
     n: int
     mean_pre: float | None
@@ -334,10 +374,18 @@ class Change:
     ci_low: float | None
     ci_high: float | None
     d_z: float | None
+    p_t: float | None = None
+    p_wilcoxon: float | None = None
 
 
 def paired_change(pairs: Iterable[tuple[float, float]], confidence: float = 0.95) -> Change:
-    """Mean change with a t-based confidence interval and Cohen's d_z."""
+    """Mean change with its t-based confidence interval, Cohen's d_z, and the
+    p-values of the paired t-test and the Wilcoxon signed-rank test (scipy.stats,
+    imported here: not when mentorkit or a page is first loaded)."""
+    import warnings
+
+    from scipy import stats
+
     pairs = list(pairs)
     n = len(pairs)
     if n == 0:
@@ -349,86 +397,168 @@ def paired_change(pairs: Iterable[tuple[float, float]], confidence: float = 0.95
     if n < 2:
         return Change(n, pre, post, mean, None, None, None)
     sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1))
-    half = t_quantile(1 - (1 - confidence) / 2, n - 1) * sd / math.sqrt(n)
-    d_z = mean / sd if sd > 0 else None
-    return Change(n, pre, post, mean, mean - half, mean + half, d_z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # all changes equal, or all zero: handled below
+        wilcoxon = _finite(stats.wilcoxon(diffs).pvalue) if any(diffs) else 1.0
+        if sd == 0:  # everyone changed by the same amount: the interval is that amount, no t-test
+            return Change(n, pre, post, mean, mean, mean, None, None, wilcoxon)
+        test = stats.ttest_1samp(diffs, 0.0)
+        interval = test.confidence_interval(confidence)
+    return Change(n, pre, post, mean, float(interval.low), float(interval.high), mean / sd,
+                  _finite(test.pvalue), wilcoxon)
 
 
-def t_quantile(p: float, df: int) -> float:
-    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (p > 0.5),
-    by bisection on the distribution function."""
-    if not 0.5 < p < 1:
-        raise ValueError("p must be between 0.5 and 1")
-    low, high = 0.0, 1.0
-    while t_cdf(high, df) < p:
-        high *= 2
-    for _ in range(200):
-        middle = (low + high) / 2
-        if t_cdf(middle, df) < p:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
+def _finite(value) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
-def t_cdf(t: float, df: float) -> float:
-    """P(T <= t) for Student's t, via the regularised incomplete beta function."""
-    x = df / (df + t * t)
-    tail = 0.5 * _betainc(df / 2, 0.5, x)
-    return 1 - tail if t >= 0 else tail
+def holm(p_values: Iterable[float | None]) -> list[float | None]:
+    """Holm's step-down adjustment of a family of p-values (None stays None and
+    is not counted): the k-th smallest of m is multiplied by m - k + 1, and an
+    adjusted value is never smaller than the one before it, nor above 1."""
+    values = list(p_values)
+    order = sorted((p, i) for i, p in enumerate(values) if p is not None)
+    m = len(order)
+    adjusted: list[float | None] = [None] * len(values)
+    running = 0.0
+    for k, (p, i) in enumerate(order):
+        running = max(running, min(1.0, (m - k) * p))
+        adjusted[i] = running
+    return adjusted
 
 
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b) (continued fraction, Lentz's method)."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                     + a * math.log(x) + b * math.log(1 - x))
-    if x > (a + 1) / (a + b + 2):
-        return 1 - _betainc(b, a, 1 - x)
-    tiny = 1e-300
-    c, d = 1.0, 1 - (a + b) * x / (a + 1)
-    d = 1 / (d if abs(d) > tiny else tiny)
-    result = d
-    for m in range(1, 500):
-        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
-            d = 1 + numerator * d
-            d = 1 / (d if abs(d) > tiny else tiny)
-            c = 1 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            result *= c * d
-        if abs(c * d - 1) < 1e-15:
-            break
-    return front * result / a
+#: the comparisons a report shows, when the instrument has both timepoints:
+#: the course's effect (pre to post), whether it lasted (pre and post to
+#: follow-up), and the same against the looking-back answers ("then"),
+#: which are given at the end of the course with the same eyes as "post"
+COMPARISONS = (("pre", "post"), ("pre", "follow-up"), ("post", "follow-up"), ("then", "post"),
+               ("then", "follow-up"))
+
+
+def comparisons(instrument: Instrument) -> list[tuple[str, str]]:
+    """The (before, after) timepoint pairs worth comparing for ``instrument``.
+    "then" against "follow-up" only when there is no "post" (its natural
+    partner); an instrument with other timepoint names compares its first two."""
+    timepoints = instrument.timepoints
+    found = [(a, b) for a, b in COMPARISONS if a in timepoints and b in timepoints
+             and not (a == "then" and b == "follow-up" and "post" in timepoints)]
+    if not found and len(timepoints) > 1:
+        found = [(timepoints[0], timepoints[1])]
+    return found
 
 
 # -- frames ------------------------------------------------------------------------------
-def domain_table(cohort: Cohort):
-    """Per domain: n paired, mean before and after, mean change, its 95% CI, d_z."""
+CHANGE_COLUMNS = ["n", "mean_pre", "mean_post", "mean_change", "ci_low", "ci_high", "d_z", "p_t",
+                  "p_wilcoxon", "p_t_holm", "p_wilcoxon_holm"]
+
+
+def _change_row(change: Change) -> dict:
+    return {"n": change.n, "mean_pre": change.mean_pre, "mean_post": change.mean_post,
+            "mean_change": change.mean_change, "ci_low": change.ci_low, "ci_high": change.ci_high,
+            "d_z": change.d_z, "p_t": change.p_t, "p_wilcoxon": change.p_wilcoxon}
+
+
+def _with_holm(rows: list[dict]) -> list[dict]:
+    for column in ("p_t", "p_wilcoxon"):
+        for row, adjusted in zip(rows, holm([r[column] for r in rows]), strict=True):
+            row[f"{column}_holm"] = adjusted
+    return rows
+
+
+def _pair(cohort: Cohort, before: str | None, after: str | None) -> tuple[str, str]:
+    if before is None or after is None:
+        if cohort.post is None:
+            raise ValueError(f"{cohort.instrument.id} has one timepoint: there is no change to compute")
+        return cohort.pre, cohort.post
+    return before, after
+
+
+def domain_table(cohort: Cohort, before: str | None = None, after: str | None = None):
+    """Per domain: n paired, mean at ``before`` and ``after`` (by default the
+    first comparison), mean change, its 95% CI, d_z, and the p-values of both
+    tests, unadjusted and Holm-adjusted across the domains."""
     import pandas as pd
 
-    paired = cohort.paired()
-    scores = {pid: (domain_scores(cohort.participants[pid][cohort.pre]),
-                    domain_scores(cohort.participants[pid][cohort.post])) for pid in paired}
+    before, after = _pair(cohort, before, after)
+    paired = cohort.paired(before, after)
+    scores = {pid: (domain_scores(cohort.participants[pid][before]),
+                    domain_scores(cohort.participants[pid][after])) for pid in paired}
     rows = []
     for domain in cohort.instrument.domains:
         if not any(item.type == "rating" for item in domain.items):
             continue
         pairs = []
         for pid in paired:
-            before, after = scores[pid][0][domain.id], scores[pid][1][domain.id]
-            if before is not None and after is not None:
-                pairs.append((before, after))
-        change = paired_change(pairs)
-        rows.append({"domain": domain.id, "title": domain.title, "n": change.n,
-                     "mean_pre": change.mean_pre, "mean_post": change.mean_post,
-                     "mean_change": change.mean_change, "ci_low": change.ci_low,
-                     "ci_high": change.ci_high, "d_z": change.d_z})
-    columns = ["domain", "title", "n", "mean_pre", "mean_post", "mean_change", "ci_low", "ci_high", "d_z"]
-    return pd.DataFrame(rows, columns=columns)
+            first, second = scores[pid][0][domain.id], scores[pid][1][domain.id]
+            if first is not None and second is not None:
+                pairs.append((first, second))
+        rows.append({"domain": domain.id, "title": domain.title, **_change_row(paired_change(pairs))})
+    return pd.DataFrame(_with_holm(rows), columns=["domain", "title", *CHANGE_COLUMNS])
+
+
+def item_table(cohort: Cohort, before: str | None = None, after: str | None = None):
+    """Per rating item: the same figures as :func:`domain_table` (scored as in
+    the domain scores, so a reversed item counts the other way round), with
+    p-values Holm-adjusted across the items."""
+    import pandas as pd
+
+    from .assessment import item_score
+
+    before, after = _pair(cohort, before, after)
+    instrument = cohort.instrument
+    paired = cohort.paired(before, after)
+    rows = []
+    for item in instrument.items:
+        if item.type != "rating":
+            continue
+        pairs = []
+        for pid in paired:
+            first = item_score(instrument, item, cohort.participants[pid][before].values.get(item.id))
+            second = item_score(instrument, item, cohort.participants[pid][after].values.get(item.id))
+            if first is not None and second is not None:
+                pairs.append((first, second))
+        rows.append({"domain": item.domain, "item": item.id, "text": item.name,
+                     **_change_row(paired_change(pairs))})
+    return pd.DataFrame(_with_holm(rows), columns=["domain", "item", "text", *CHANGE_COLUMNS])
+
+
+def change_tables(cohort: Cohort) -> list[tuple[str, str, object, object]]:
+    """(before, after, domain table, item table) for every comparison of the
+    instrument that has at least one paired participant."""
+    found = []
+    for before, after in comparisons(cohort.instrument):
+        if cohort.paired(before, after):
+            found.append((before, after, domain_table(cohort, before, after),
+                          item_table(cohort, before, after)))
+    return found
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A participant without answers at a timepoint others have answered."""
+
+    pseudonym: str
+    #: the participant code they typed, or "" (then ``file`` says where their answers came from)
+    code: str
+    file: str
+    missing: tuple[str, ...]
+    present: tuple[str, ...]
+
+
+def missing_timepoints(cohort: Cohort) -> list[Missing]:
+    """Who has no answers at a timepoint that at least one participant has
+    answered (a timepoint nobody has reached yet, such as a follow-up still
+    months away, is not asked of anyone), in pseudonym order."""
+    due = [t for t in cohort.instrument.timepoints
+           if any(t in by_time for by_time in cohort.participants.values())]
+    found = []
+    for pid, by_time in cohort.participants.items():
+        missing = tuple(t for t in due if t not in by_time)
+        if missing:
+            code, file = cohort.sources.get(pid, ("", ""))
+            found.append(Missing(pid, code, file, missing, tuple(t for t in due if t in by_time)))
+    return found
 
 
 def completion_table(cohort: Cohort):
@@ -475,3 +605,85 @@ def free_text(cohort: Cohort):
             for pid, by_time in cohort.participants.items()
             for timepoint, answers in by_time.items() if item.id in answers.values]
     return pd.DataFrame(rows, columns=["participant", "timepoint", "item", "question", "answer"])
+
+
+# -- what to discuss next session ----------------------------------------------------------
+@dataclass
+class Discussion:
+    """The short "to discuss next session" summary: for one comparison, the
+    domains and items whose mean moved least, and the knowledge checks the
+    cohort scored lowest on (None when no gradebook was given)."""
+
+    before: str | None
+    after: str | None
+    domains: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    checks: list[dict] | None = None
+    #: how many more domains / items moved exactly as little as the last one shown
+    domains_tied: int = 0
+    items_tied: int = 0
+
+
+def discussion_pair(cohort: Cohort) -> tuple[str, str] | None:
+    """The comparison the summary is about: whether the change lasted (pre to
+    follow-up) once two or more have answered both, else the course's own
+    (pre to post), else the first with two or more pairs."""
+    pairs = comparisons(cohort.instrument)
+    preferred = [p for p in (("pre", "follow-up"), ("pre", "post")) if p in pairs]
+    for before, after in [*preferred, *(p for p in pairs if p not in preferred)]:
+        if len(cohort.paired(before, after)) >= 2:
+            return before, after
+    return None
+
+
+def _least(frame, count: int) -> tuple[list[dict], int]:
+    """The ``count`` rows with the smallest mean change (in the instrument's
+    order among equals), and how many more moved exactly as little as the last."""
+    rows = [row for row in frame.to_dict("records") if row["n"] >= 2 and row["mean_change"] is not None
+            and row["mean_change"] == row["mean_change"]]
+    rows.sort(key=lambda row: round(row["mean_change"], 9))  # stable: equals keep their order
+    shown = rows[:count]
+    if not shown:
+        return [], 0
+    last = round(shown[-1]["mean_change"], 9)
+    return shown, sum(1 for row in rows[count:] if round(row["mean_change"], 9) == last)
+
+
+def hardest_checks(grades, count: int = 3) -> list[dict]:
+    """The knowledge checks (autograded cells) with the lowest mean share of
+    their points, from an nbgrader gradebook read by :mod:`mentorkit.gradebook`:
+    lesson label, cell, a readable name, graded, and the mean share (0 to 1)."""
+    from .gradebook import CHECK
+
+    summary = grades.item_summary()
+    checks = summary[(summary["kind"] == CHECK) & (summary["count"] > 0)]
+    labels = dict(zip(grades.assignments["assignment"], grades.assignments["label"], strict=True))
+    rows = [{"assignment": row["assignment"], "lesson": labels.get(row["assignment"], row["assignment"]),
+             "item": row["item"], "name": check_name(row["item"]), "graded": int(row["count"]),
+             "share": float(row["mean"]) / float(row["max_score"])}
+            for _, row in checks.iterrows() if float(row["max_score"]) > 0]
+    rows.sort(key=lambda row: (round(row["share"], 9), row["assignment"], row["item"]))
+    return rows[:count]
+
+
+def check_name(cell: str) -> str:
+    """A grade cell's id as words: ``q3_terms_to_agree_test`` -> ``q3 terms to agree``."""
+    words = cell.replace("_", " ").replace("-", " ").split()
+    if len(words) > 1 and words[-1].lower() in ("test", "tests", "check"):
+        words = words[:-1]
+    return " ".join(words) or cell
+
+
+def to_discuss(cohort: Cohort, grades=None, tables: list | None = None) -> Discussion:
+    """The summary for the next session (see :class:`Discussion`). ``tables``:
+    what :func:`change_tables` gave, when it has been called already."""
+    pair = discussion_pair(cohort)
+    found = Discussion(*(pair or (None, None)))
+    if pair:
+        known = {(before, after): (domains, items) for before, after, domains, items in tables or ()}
+        domains, items = known.get(pair) or (domain_table(cohort, *pair), item_table(cohort, *pair))
+        found.domains, found.domains_tied = _least(domains, 2)
+        found.items, found.items_tied = _least(items, 3)
+    if grades is not None:
+        found.checks = hardest_checks(grades)
+    return found

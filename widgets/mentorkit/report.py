@@ -27,6 +27,7 @@ table.mk-table th, table.mk-table td { border: 1px solid #9aa5b1; padding: 0.3em
   vertical-align: top; }
 table.mk-table th { background: #e8edf3; }
 table.mk-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+details { margin: 0.4em 0 1em; } summary { cursor: pointer; font-weight: bold; }
 .mk-answer { white-space: pre-wrap; max-width: 40em; overflow-wrap: anywhere; }
 .mk-callout { border-left: 6px solid #9a6700; background: #fff8e6; padding: 0.4em 0.9em; }
 figure { margin: 1em 0; } figcaption { font-size: 0.9em; color: #3d3d3d; }
@@ -61,41 +62,67 @@ def table(headers: list[str], rows: list[list], caption: str = "", numeric: set[
 
 
 # -- charts --------------------------------------------------------------------------
-def change_chart(frame, title: str):
-    """Mean change per domain with its 95% confidence interval (dot and whiskers)."""
+def change_chart(series, title: str):
+    """Mean change per domain with its 95% confidence interval (dot and whiskers),
+    one colour and marker per comparison. ``series``: [(name, domain table)], or
+    one domain table."""
     from .plots import OKABE_ITO, _figure, _source
 
-    shown = frame[frame["n"] > 0]
-    fig, ax = _figure(7.5, 1.4 + 0.45 * max(1, len(shown)))
-    rows = list(range(len(shown)))[::-1]
-    for y, (_, row) in zip(rows, shown.iterrows(), strict=True):
-        if not _missing(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#333333", linewidth=2)
-            for end in (row["ci_low"], row["ci_high"]):
-                ax.plot([end, end], [y - 0.15, y + 0.15], color="#333333", linewidth=2)
-        ax.plot(row["mean_change"], y, "o", color=OKABE_ITO[0], markersize=8, markeredgecolor="black")
-        ax.annotate(_number(row["mean_change"], signed=True), (row["mean_change"], y), xytext=(0, 7),
-                    textcoords="offset points", ha="center", fontsize=9)
+    if not isinstance(series, list):
+        series = [("", series)]
+    titles = list(series[0][1]["title"])
+    shown_titles = [t for t in titles if any(
+        (frame[frame["title"] == t]["n"] > 0).any() for _, frame in series)]
+    count = len(series)
+    fig, ax = _figure(7.5, 1.6 + (0.45 + 0.18 * (count - 1)) * max(1, len(shown_titles)))
+    rows = {t: y for t, y in zip(shown_titles, range(len(shown_titles))[::-1], strict=True)}
+    markers = "osD^"
+    step = 0.5 / count if count > 1 else 0
+    for k, (name, frame) in enumerate(series):
+        offset = (count - 1) / 2 * step - k * step
+        for _, row in frame[frame["n"] > 0].iterrows():
+            if row["title"] not in rows or _missing(row["mean_change"]):
+                continue
+            y = rows[row["title"]] + offset
+            if not _missing(row["ci_low"]):
+                ax.plot([row["ci_low"], row["ci_high"]], [y, y], color="#333333", linewidth=1.6)
+                for end in (row["ci_low"], row["ci_high"]):
+                    ax.plot([end, end], [y - 0.08, y + 0.08], color="#333333", linewidth=1.6)
+            ax.plot(row["mean_change"], y, markers[k % len(markers)], color=OKABE_ITO[k % len(OKABE_ITO)],
+                    markersize=7, markeredgecolor="black", label=name if name else None)
+            if count == 1:
+                ax.annotate(_number(row["mean_change"], signed=True), (row["mean_change"], y), xytext=(0, 7),
+                            textcoords="offset points", ha="center", fontsize=9)
     ax.axvline(0, color="#555555", linewidth=1, linestyle="--")
-    ax.set_yticks(rows, list(shown["title"]), fontsize=9)
-    ax.set_ylim(-0.7, len(shown) - 0.3)
-    ax.set_xlabel("Change in mean score (after minus before), with 95% confidence interval")
+    ax.set_yticks(list(rows.values()), list(rows), fontsize=9)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel("Change in mean score (later minus earlier), with 95% confidence interval")
     ax.set_title(title, fontsize=12)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))
-    _source(fig, "Paired participants only. Self-ratings on an unvalidated course instrument.")
+    # the key is in the caption under the image (HTML text: never cut off, read by screen readers)
+    _source(fig, "Participants who answered at both times only. Self-ratings on an unvalidated course "
+                 "instrument.")
     return fig
 
 
-def change_alt(frame) -> str:
-    parts = [f"{row['title']}: {_number(row['mean_change'], signed=True)}"
-             + (f" (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
-                if not _missing(row["ci_low"]) else "")
-             for _, row in frame[frame["n"] > 0].iterrows()]
-    return "Mean change per domain, after minus before. " + "; ".join(parts) + "."
+#: how each comparison's marks look, in order (for the caption)
+MARKS = ("blue circles", "orange squares", "green diamonds", "pink triangles")
 
 
-def means_chart(frame, cohort: model.Cohort):
+def change_alt(series) -> str:
+    if not isinstance(series, list):
+        series = [("", series)]
+    described = []
+    for name, frame in series:
+        parts = [f"{row['title']}: {_number(row['mean_change'], signed=True)}"
+                 + (f" (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})"
+                    if not _missing(row["ci_low"]) else "")
+                 for _, row in frame[frame["n"] > 0].iterrows()]
+        described.append((f"{name}: " if name else "") + "; ".join(parts) + ".")
+    return "Mean change per domain, later minus earlier. " + " ".join(described)
+
+
+def means_chart(frame, cohort: model.Cohort, before: str | None = None, after: str | None = None):
     from .plots import horizontal_bars
 
     scale = cohort.instrument.scale
@@ -103,77 +130,226 @@ def means_chart(frame, cohort: model.Cohort):
     label = cohort.instrument.timepoint_label
     return horizontal_bars(
         list(shown["title"]),
-        {label(cohort.pre): [_round(v) for v in shown["mean_pre"]],
-         label(cohort.post): [_round(v) for v in shown["mean_post"]]},
+        {label(before or cohort.pre): [_round(v) for v in shown["mean_pre"]],
+         label(after or cohort.post): [_round(v) for v in shown["mean_post"]]},
         vmin=scale.min if scale else 0, vmax=scale.max if scale else 1,
         title="Mean domain scores of paired participants", xlabel="Mean score",
         note="Paired participants only. Self-ratings on an unvalidated course instrument.")
 
 
-def means_alt(frame, cohort: model.Cohort) -> str:
-    parts = [f"{row['title']}: {_number(row['mean_pre'])} before, {_number(row['mean_post'])} after"
+def means_alt(frame, cohort: model.Cohort, before: str | None = None, after: str | None = None) -> str:
+    label = cohort.instrument.timepoint_label
+    first, second = label(before or cohort.pre).lower(), label(after or cohort.post).lower()
+    parts = [f"{row['title']}: {_number(row['mean_pre'])} {first}, {_number(row['mean_post'])} {second}"
              for _, row in frame[frame["n"] > 0].iterrows()]
-    return "Mean domain scores before and after the course. " + "; ".join(parts) + "."
+    return f"Mean domain scores, {first} and {second}. " + "; ".join(parts) + "."
 
 
 def _round(value):
     return None if _missing(value) else round(float(value), 2)
 
 
+# -- words for facilitators --------------------------------------------------------------
+def _p(value) -> str:
+    if _missing(value):
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def in_words(row, scale_span: float | None = None) -> str:
+    """One row of a change table as a sentence a facilitator can read aloud."""
+    n, mean = row["n"], row["mean_change"]
+    if n < 2 or _missing(mean):
+        return "Too few participants to judge."
+    points = "point" if abs(mean) == 1 else "points"
+    if abs(mean) < 0.005:
+        moved = "No change on average"
+    else:
+        moved = f"{'Up' if mean > 0 else 'Down'} {abs(mean):.2f} {points} on average"
+    tests = [p for p in (row["p_t_holm"], row["p_wilcoxon_holm"]) if not _missing(p)]
+    below = sum(1 for p in tests if p < 0.05)
+    if tests and below == len(tests) and abs(mean) >= 0.005:
+        judged = "a clear change, unlikely to be chance alone"
+    elif below:
+        judged = "perhaps a change, but the two tests disagree: treat it with care"
+    else:
+        judged = "not clearly different from no change"
+    return f"{moved}: {judged}."
+
+
+def _interval(row) -> str:
+    if _missing(row["ci_low"]):
+        return "–"
+    return f"{_number(row['ci_low'], signed=True)} to {_number(row['ci_high'], signed=True)}"
+
+
+def _change_rows(frame, first: str) -> list[list]:
+    return [[row[first], row["n"], _number(row["mean_pre"]), _number(row["mean_post"]),
+             _number(row["mean_change"], signed=True), _interval(row), _p(row["p_t_holm"]),
+             _p(row["p_wilcoxon_holm"]), in_words(row)]
+            for _, row in frame.iterrows()]
+
+
+def _change_headers(first: str, before: str, after: str) -> list[str]:
+    return [first, "n (answered both)", f"Mean: {before.lower()}", f"Mean: {after.lower()}", "Mean change",
+            "95% interval of the change", "p, t-test (adjusted)", "p, Wilcoxon (adjusted)", "In words"]
+
+
+def _comparison_title(label, before: str, after: str) -> str:
+    return f"{label(before)} \u2192 {label(after).lower()}"
+
+
+def _discussion(cohort: model.Cohort, grades, grades_note: str, tables: list) -> str:
+    label = cohort.instrument.timepoint_label
+    found = model.to_discuss(cohort, grades, tables)
+    parts = ["<h2>To discuss next session</h2>"]
+    if found.before is None:
+        parts.append("<p>Fewer than two participants have answered at two timepoints, so nothing can "
+                     "be said yet about what moved least.</p>")
+    else:
+        where = f"from {esc(label(found.before).lower())} to {esc(label(found.after).lower())}"
+        parts.append(f"<p>What moved least {where}, for the participants who answered both "
+                     "(the mean change, in points on the rating scale):</p>")
+        areas = "".join(f"<li><strong>{esc(row['title'])}</strong>: "
+                        f"{esc(_number(row['mean_change'], signed=True))} ({row['n']} participants)</li>"
+                        for row in found.domains)
+        parts.append(f"<p>Areas:</p><ul>{areas}{_tied(found.domains_tied, 'area')}</ul>")
+        questions = "".join(f"<li>{esc(row['text'])} <span class=\"mk-meta\">("
+                            f"{esc(cohort.instrument.domain(row['domain']).title)})</span>: "
+                            f"{esc(_number(row['mean_change'], signed=True))} ({row['n']} participants)</li>"
+                            for row in found.items)
+        parts.append(f"<p>Questions:</p><ul>{questions}{_tied(found.items_tied, 'question')}</ul>")
+    if found.checks is None:
+        note = grades_note or "No gradebook was given, so the knowledge checks are left out."
+        parts.append(f"<p>{esc(note)}</p>")
+    elif not found.checks:
+        parts.append("<p>The gradebook has no graded knowledge checks yet.</p>")
+    else:
+        parts.append("<p>The knowledge checks the cohort found hardest (lowest average share of the "
+                     "points, from the gradebook):</p><ul>")
+        for row in found.checks:
+            parts.append(f"<li>{esc(row['lesson'])}: <strong>{esc(row['name'])}</strong> "
+                         f"(<code>{esc(row['item'])}</code>): {round(100 * row['share'])}% of the points on "
+                         f"average, {row['graded']} graded.</li>")
+        parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def _tied(count: int, noun: str) -> str:
+    if not count:
+        return ""
+    return f"<li>and {count} more {noun}{'s' if count > 1 else ''} with the same change</li>"
+
+
+def _reminders(cohort: model.Cohort, private: bool) -> str:
+    label = cohort.instrument.timepoint_label
+    missing = model.missing_timepoints(cohort)
+    parts = ["<h2>Whom to remind</h2>"]
+    if not missing:
+        parts.append("<p>Every participant has answered at every timepoint that anyone has answered so "
+                     "far.</p>")
+        return "\n".join(parts)
+    parts.append(f"<p>{len(missing)} participant(s) have not answered at a timepoint that others have "
+                 "(a timepoint nobody has reached yet, such as a follow-up still months away, is not "
+                 "listed).</p>")
+    if private:
+        rows = [[m.code or "(no code)", "" if m.code else m.file,
+                 ", ".join(label(t) for t in m.missing), ", ".join(label(t) for t in m.present)]
+                for m in missing]
+        parts.append(table(["Participant code", "File (when no code was typed)", "Missing", "Answered"],
+                           rows, caption="Codes with a missing timepoint, for reminders"))
+        parts.append('<p class="mk-meta">Participant codes appear here, for you; the downloadable '
+                     "report leaves them out.</p>")
+    else:
+        rows = [[m.pseudonym, ", ".join(label(t) for t in m.missing), ", ".join(label(t) for t in m.present)]
+                for m in missing]
+        parts.append(table(["Participant", "Missing", "Answered"], rows,
+                           caption="Participants with a missing timepoint"))
+        parts.append('<p class="mk-meta">This copy is for sharing, so it shows no participant codes: the '
+                     "cohort page and <code>mentorkit report</code> list the codes to remind.</p>")
+    return "\n".join(parts)
+
+
 # -- the page ------------------------------------------------------------------------
-def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = False) -> str:
+def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = False, grades=None,
+                grades_note: str = "") -> str:
     """The report's content (no <html> wrapper): for the dashboard and the page.
 
-    Without ``file_names`` files are numbered (``file 7 of 40``) instead of
-    named, since people often name a participant's file after them."""
+    Without ``file_names`` (a copy to share) files are numbered (``file 7 of
+    40``) instead of named, since people often name a participant's file after
+    them, and participants with a missing timepoint appear under their
+    pseudonyms; with it (the facilitator's own view), under their codes.
+    ``grades`` is an nbgrader gradebook read by :mod:`mentorkit.gradebook`, for
+    the hardest knowledge checks; without it ``grades_note`` says why."""
     instrument = cohort.instrument
-    frame = model.domain_table(cohort)
     completion = model.completion_table(cohort)
     label = instrument.timepoint_label
-    paired = completion.attrs["paired"]
     not_used = [n for n in cohort.notes if n.outcome == model.NOT_USED]
+    changes = model.change_tables(cohort)
     parts = [f"<h1>Cohort report: {esc(instrument.title)}</h1>",
              f'<p class="mk-meta">Made {esc(datetime.now().strftime("%d %B %Y, %H:%M"))} from '
              f"{cohort.files_read} file(s) in the folder "
              f"<code>{esc(Path(cohort.folder).name or '.')}</code>; "
              f"instrument <code>{esc(instrument.id)}</code>, version {instrument.version}.</p>",
              f'<p class="mk-callout">{esc(instrument.disclaimer)} Participants appear under '
-             "pseudonymous ids (P001, ...) in the order their files were read; names and participant "
-             "codes are never shown.</p>",
+             "pseudonymous ids (P001, ...) in the order their files were read; names are never shown.</p>",
              "<h2>Summary</h2><ul>",
              f"<li>{completion.attrs['total']} participant(s) in {cohort.files_used} usable file(s).</li>"]
     for _, row in completion.iterrows():
         parts.append(f"<li>{esc(row['label'])}: {row['participants']} participant(s), "
                      f"{row['complete']} with every question answered.</li>")
-    if cohort.post:
-        parts.append(f"<li>{paired} participant(s) with both {esc(label(cohort.pre).lower())} and "
-                     f"{esc(label(cohort.post).lower())} answers: the change below is theirs.</li>")
+    for before, after in model.comparisons(instrument):
+        paired = len(cohort.paired(before, after))
+        if paired:
+            parts.append(f"<li>{paired} participant(s) answered both {esc(label(before).lower())} and "
+                         f"{esc(label(after).lower())}.</li>")
     parts.append(f"<li>{len(not_used)} file(s) not used; {len(cohort.notes) - len(not_used)} used "
                  "with a note (see the last table).</li></ul>")
 
     if cohort.post:
+        parts.append(_discussion(cohort, grades, grades_note, changes))
+    parts.append(_reminders(cohort, file_names))
+
+    if cohort.post:
         parts.append("<h2>Change by domain</h2>")
-        if paired == 0:
-            parts.append("<p>No participant has both a before and an after file yet, so there is no "
-                         "change to show.</p>")
+        if not changes:
+            parts.append("<p>No participant has answered at two timepoints yet, so there is no change "
+                         "to show.</p>")
         else:
-            rows = [[r["title"], r["n"], _number(r["mean_pre"]), _number(r["mean_post"]),
-                     _number(r["mean_change"], signed=True),
-                     ("–" if _missing(r["ci_low"])
-                      else f"{_number(r['ci_low'], signed=True)} to {_number(r['ci_high'], signed=True)}"),
-                     _number(r["d_z"])]
-                    for _, r in frame.iterrows()]
-            parts.append(table(["Domain", "n (paired)", f"Mean {label(cohort.pre).lower()}",
-                                f"Mean {label(cohort.post).lower()}", "Mean change", "95% CI of change",
-                                "Effect size d_z"], rows,
-                               caption="Domain scores of paired participants", numeric={1, 2, 3, 4, 5, 6}))
-            if charts:
-                parts.append(_figure(change_chart(frame, "Change by domain"), change_alt(frame),
-                                     "Each dot is the mean change; the whiskers are its 95% confidence "
-                                     "interval. A whisker that crosses the dashed line means the data are "
-                                     "also consistent with no change."))
-                parts.append(_figure(means_chart(frame, cohort), means_alt(frame, cohort),
-                                     "Mean domain scores before and after, for the same participants."))
+            parts.append(
+                "<p>Each table compares the same participants at two timepoints. The mean change comes "
+                "with its 95% interval (from the t distribution) and two p-values: the paired t-test, and "
+                "the Wilcoxon signed-rank test, which suits ratings better because it uses only the order "
+                "of the changes. Testing many domains at once makes a chance finding likelier, so each "
+                "p-value is adjusted for the number of domains compared (Holm's method; for the "
+                "questions, for the number of questions). A p-value below 0.05 after adjustment means a "
+                "change this large would be unusual if nothing had really changed.</p>")
+        if charts and changes:
+            series = [(_comparison_title(label, b, a), d) for b, a, d, _ in changes]
+            key = ("; ".join(f"{MARKS[k % len(MARKS)]}: {name}" for k, (name, _) in enumerate(series))
+                   + ". " if len(series) > 1 else "")
+            parts.append(_figure(change_chart(series, "Change by domain"), change_alt(series),
+                                 f"{key}Each mark is a mean change; the whiskers are its 95% confidence "
+                                 "interval. A whisker that crosses the dashed line means the data are "
+                                 "also consistent with no change."))
+        for index, (before, after, domains, items) in enumerate(changes):
+            title = _comparison_title(label, before, after)
+            parts.append(f"<h3>{esc(title)}</h3>")
+            parts.append(table(_change_headers("Domain", label(before), label(after)),
+                               _change_rows(domains, "title"),
+                               caption=f"Domain scores of the participants who answered both ({title})",
+                               numeric={1, 2, 3, 4, 5, 6, 7}))
+            if charts and index == 0 and (domains["n"] > 0).any():
+                parts.append(_figure(means_chart(domains, cohort, before, after),
+                                     means_alt(domains, cohort, before, after),
+                                     "Mean domain scores at both times, for the same participants."))
+            parts.append(f"<details><summary>Each question ({esc(title)})</summary>"
+                         + table(_change_headers("Question", label(before), label(after)),
+                                 _change_rows(items, "text"),
+                                 caption="Question by question; p-values adjusted for the number of "
+                                         "questions",
+                                 numeric={1, 2, 3, 4, 5, 6, 7})
+                         + "</details>")
 
     parts.append("<h2>Completion</h2>")
     parts.append(table(["Timepoint", "Participants", "Every question answered"],
@@ -216,13 +392,20 @@ def report_body(cohort: model.Cohort, charts: bool = True, file_names: bool = Fa
 
     parts.append("<h2>How to read this report</h2><ul>"
                  "<li>A domain score is the mean of a participant's ratings in that domain.</li>"
-                 "<li>Change is after minus before, for participants with both. Its 95% confidence "
-                 "interval uses the t distribution; with few participants it is wide.</li>"
-                 "<li>d<sub>z</sub> is the mean change divided by the standard deviation of the "
-                 "changes (Cohen's effect size for paired data). As a rough guide, 0.2 is small, 0.5 "
-                 "medium and 0.8 large, but these are self-ratings, and people often rate themselves "
-                 "lower at the end of a course simply because they now know more of what there is to "
-                 "learn.</li>"
+                 "<li>Change is the later answer minus the earlier one, for participants who answered "
+                 "both. Its 95% confidence interval uses the t distribution; with few participants it "
+                 "is wide.</li>"
+                 "<li>The p-values are adjusted with Holm's method for the number of domains compared "
+                 "(for the questions, the number of questions), so that testing many at once does not "
+                 "make a chance finding look real. The Wilcoxon signed-rank test uses only the order of "
+                 "the changes, which suits ratings on a scale.</li>"
+                 "<li>\u201cLooking back\u201d answers (a then-test) are given at the end of the course "
+                 "about how participants were before it. Compared with the answers at the end, they show "
+                 "the change as participants see it once they know what the course taught, which is "
+                 "less prone to the shift in how people use the scale during a course.</li>"
+                 "<li>These are self-ratings. People often rate themselves lower at the end of a "
+                 "course simply because they now know more of what there is to learn, so a small or "
+                 "even negative change is not bad news in itself.</li>"
                  "<li>The instrument was written for this course and is not validated: treat the "
                  "figures as a prompt for discussion, not as evidence of competence.</li></ul>")
     return "\n".join(parts)
@@ -232,9 +415,24 @@ def _figure(fig, alt: str, caption: str) -> str:
     return f"<figure>{figure_html(fig, alt)}<figcaption>{esc(caption)}</figcaption></figure>"
 
 
-def report_html(cohort: model.Cohort, file_names: bool = False) -> str:
-    """The whole report as one HTML page (files numbered unless ``file_names``)."""
+def read_grades(path: str | Path | None = None):
+    """(the gradebook read by :mod:`mentorkit.gradebook`, "") or (None, a plain note why the
+    knowledge checks are left out). ``path`` defaults to the course's gradebook."""
+    from .gradebook import GradebookError, load
+
+    try:
+        return load(path), ""
+    except GradebookError as exc:
+        return None, f"The knowledge checks are left out: {exc}"
+
+
+def report_html(cohort: model.Cohort, file_names: bool = False, grades=None, grades_note: str = "",
+                charts: bool = True) -> str:
+    """The whole report as one HTML page (files numbered and participant codes
+    left out unless ``file_names``; without ``charts``, tables alone)."""
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Cohort report: {esc(cohort.instrument.title)}</title><style>{STYLE}</style></head>"
-            f"<body><main>\n{report_body(cohort, file_names=file_names)}\n</main></body></html>\n")
+            "<body><main>\n"
+            f"{report_body(cohort, charts, file_names=file_names, grades=grades, grades_note=grades_note)}"
+            "\n</main></body></html>\n")

@@ -200,6 +200,7 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
                                          [(instrument.timepoint_label(t), t) for t in instrument.timepoints],
                                          current))
             self.timepoint.input.observe(self._timepoint_changed, names="value")
+        self.timepoint_help = widgets.HTML(self._timepoint_help(current))
 
         # One area at a time: the browser creates a view for every widget it is
         # sent, and a whole instrument (some 170 views) made the page slow to
@@ -259,7 +260,7 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
                              + _value_of(note(instrument.intro)))
         top = [intro, self.participant]
         if self.timepoint is not None:
-            top.append(self.timepoint)
+            top += [self.timepoint, self.timepoint_help]
         self.children = [*top, *sections, self.status, self.results_button, self.problems_line,
                          self.output, heading("Keep a copy", 3), self.downloads, self.upload]
         self.show_area(0)
@@ -273,15 +274,37 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
     # -- loading and filling -------------------------------------------------------
     def _load_saved(self) -> list[str]:
         notes: list[str] = []
-        for timepoint in self.instrument.timepoints:
+        instrument = self.instrument
+        for timepoint in instrument.timepoints:
             loaded = self.saver.load(timepoint)
-            notes += loaded.notes
+            if loaded.data is None:  # answers kept under the timepoint's old name, if any
+                for old in (o for o, new in instrument.renamed_timepoints.items() if new == timepoint):
+                    earlier = self.saver.load(old)
+                    notes += earlier.notes  # e.g. a damaged file, set aside
+                    if earlier.data is not None:
+                        earlier.notes = []
+                        loaded = earlier
+                        break
+            if loaded.version in instrument.earlier_versions:
+                # say plainly what was added, instead of "kept where they still fit"
+                notes += [n for n in loaded.notes if not n.startswith("Your answers were saved with version")]
+                added = instrument.added_note(loaded.version)
+                if added and added not in notes:
+                    notes.append(added)
+                    notes.append("Your earlier answers are all kept. The new questions are blank: answer "
+                                 "them if you like, but your results can be shown without them.")
+            else:
+                notes += loaded.notes
             if loaded.data is not None:
-                answers, dropped = model.Answers.from_data(self.instrument, timepoint, loaded.data,
-                                                           loaded.saved)
+                answers, dropped = model.Answers.from_data(instrument, timepoint, loaded.data,
+                                                           loaded.saved, loaded.version)
                 notes += dropped
                 self.results[timepoint] = answers
         return notes
+
+    def _timepoint_help(self, timepoint: str) -> str:
+        text = self.instrument.timepoint_help.get(timepoint, "")
+        return f'<p class="mk-help">{esc(text)}</p>' if text else ""
 
     def _latest(self) -> str | None:
         # ties (saved in the same second) go to the later timepoint
@@ -414,6 +437,7 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
 
     def _timepoint_changed(self, change) -> None:
         timepoint = change["new"]
+        self.timepoint_help.value = self._timepoint_help(timepoint)
         participant = self.answers.participant
         self.answers = self.results.get(timepoint) or self.instrument.new_answers(timepoint)
         if not self.answers.participant:
@@ -423,9 +447,9 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
         self._fill()
         label = self.instrument.timepoint_label(timepoint)
         if self.answers.answered():
-            self.status.say(f"Showing your answers for {label.lower()}.")
+            self.status.say(f"Showing your answers for \u201c{label}\u201d.")
         else:
-            self.status.say(f"No answers yet for {label.lower()}: the questions are blank.")
+            self.status.say(f"No answers yet for \u201c{label}\u201d. The questions are blank.")
 
     def _save(self) -> None:
         self.results[self.answers.timepoint] = self.answers
@@ -562,7 +586,8 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
         loaded = self.saver.load(timepoint)
         if loaded.data is None:
             return
-        current, _ = model.Answers.from_data(self.instrument, timepoint, loaded.data, loaded.saved)
+        current, _ = model.Answers.from_data(self.instrument, timepoint, loaded.data, loaded.saved,
+                                             loaded.version)
         self.results[timepoint] = current
         if self.answers.timepoint == timepoint:
             self.answers = current
@@ -612,6 +637,10 @@ class SelfAssessmentApp(RestoreQuestion, widgets.VBox):
         kept = (f" The answers it replaced are kept in {', '.join(str(c) for c in copies)}."
                 if copies else "")
         message = f"Restored {_answers(count)} ({labels}) from {filename}.{kept}"
+        older = next((a.version for a in found if a.version is not None), None)
+        if older is not None:
+            message += (f" The file was made with version {older}. {self.instrument.added_note(older)} "
+                        "They are blank.")
         self._restore_extra([self.undo_restore_button])
         self.upload.field.say(message, ok=True)
         if failures:

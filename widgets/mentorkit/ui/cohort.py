@@ -4,6 +4,12 @@ self-assessment files (or uploads them), and it shows the cohort report of
 
     from mentorkit.ui.cohort import cohort_dashboard
     cohort_dashboard()          # folder from $MENTORKIT_COHORT, else cohort-exports/
+
+A folder name that is not absolute (``cohort-2026``, ``exports/cohort``) is
+taken inside the course folder, wherever the page runs (Voila runs a page in
+its notebook's own folder). The report is built when the facilitator presses
+the button, never while the page first appears: it needs pandas, matplotlib
+and scipy, which take a few seconds to load.
 """
 
 from __future__ import annotations
@@ -40,12 +46,42 @@ CSS = """
 
 
 def default_folder() -> Path:
+    """``$MENTORKIT_COHORT`` as given, else ``cohort-exports`` (in the course folder)."""
     configured = os.environ.get(ENV)
-    return Path(configured).expanduser() if configured else course_root() / "cohort-exports"
+    return Path(configured).expanduser() if configured else Path("cohort-exports")
 
 
-def instrument_ids() -> list[str]:
-    """Self-assessments with a before and an after (a report shows change)."""
+def resolve_folder(text: str) -> tuple[Path | None, str]:
+    """(the folder, "") for what the facilitator typed, or (None, what is wrong and
+    where it looked). A relative name is taken inside the course folder."""
+    typed = text.strip()
+    if not typed:
+        return None, ("Type the name of the folder that holds the files participants sent you, for "
+                      "example cohort-exports (a folder in the course folder) or a full path.")
+    if "\x00" in typed:
+        return None, "The folder name holds a character that cannot be in a path; type it again."
+    path = Path(typed).expanduser()
+    root = course_root()
+    where = path if path.is_absolute() else root / path
+    shown = typed if path.is_absolute() else f"{typed} in the course folder ({where})"
+    try:
+        if where.is_dir():
+            next(iter(os.scandir(where)), None)  # can it be read?
+            return where, ""
+        if where.exists():
+            return None, (f"{shown} is a file, not a folder. Type the folder that holds it, or upload "
+                          "the files.")
+    except PermissionError:
+        return None, f"{shown} cannot be opened: this account has no permission to read it."
+    except OSError as exc:
+        return None, f"{shown} cannot be read ({exc.strerror or exc})."
+    return None, (f"There is no folder {shown}. Type the name of the folder that holds the files "
+                  "participants sent you, as a folder of the course or a full path.")
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    """(title, id) of the self-assessments, those answered at more than one
+    time (a report shows change) first."""
     from ..content import read_yaml
 
     found = []
@@ -54,8 +90,14 @@ def instrument_ids() -> list[str]:
         if problems or not isinstance(data, dict) or data.get("kind") != "instrument":
             continue
         timepoints = data.get("timepoints")
-        found.append((0 if isinstance(timepoints, list) and len(timepoints) > 1 else 1, path.stem))
-    return [stem for _, stem in sorted(found)] or ["competencies"]
+        title = data.get("title") if isinstance(data.get("title"), str) else path.stem
+        found.append((0 if isinstance(timepoints, list) and len(timepoints) > 1 else 1, path.stem, title))
+    return [(title, stem) for _, stem, title in sorted(found)] or [("competencies", "competencies")]
+
+
+def instrument_ids() -> list[str]:
+    """The ids of :func:`instrument_choices`, in the same order."""
+    return [stem for _, stem in instrument_choices()]
 
 
 class CohortDashboard(widgets.VBox):
@@ -66,9 +108,9 @@ class CohortDashboard(widgets.VBox):
         style = {"description_width": "initial"}
         self.folder = widgets.Text(str(folder or default_folder()), description="Folder of exported files",
                                    style=style, layout=widgets.Layout(width="100%", max_width="48em"))
-        choices = instrument_ids()
-        self.instrument = widgets.Dropdown(options=choices, value=choices[0], description="Self-assessment",
-                                           style=style)
+        choices = instrument_choices()
+        self.instrument = widgets.Dropdown(options=choices, value=choices[0][1],
+                                           description="Self-assessment", style=style)
         self.build = widgets.Button(description="Build the report", button_style="primary",
                                     icon="chart-bar", tooltip="Read every file in the folder",
                                     layout=widgets.Layout(width="auto"))
@@ -88,10 +130,9 @@ class CohortDashboard(widgets.VBox):
         self.message.value = f'<p class="{kind}" role="status">{esc(text)}</p>' if text else ""
 
     def from_folder(self) -> bool:
-        folder = Path(self.folder.value.strip() or ".").expanduser()
-        if not folder.is_dir():
-            self.say(f"There is no folder {folder}. Type the path of the folder that holds the files "
-                     "participants sent you.", problem=True)
+        folder, problem = resolve_folder(self.folder.value)
+        if folder is None:
+            self.say(problem, problem=True)
             return False
         return self._report(folder, folder.name)
 
@@ -108,12 +149,12 @@ class CohortDashboard(widgets.VBox):
     def _report(self, folder: Path, label: str) -> bool:
         from .. import assessment, cohort
         from ..content import ContentError
-        from ..report import report_body, report_html
+        from ..report import read_grades, report_body, report_html
 
         try:
             instrument = assessment.load(self.instrument.value)
         except ContentError as exc:
-            self.say(f"The self-assessment {self.instrument.value} cannot be read: {exc}", problem=True)
+            self.say(f"The self-assessment {self.instrument.label} cannot be read: {exc}", problem=True)
             return False
         self.say(f"Reading {label}...")
         found = cohort.read_folder(folder, instrument)
@@ -122,23 +163,31 @@ class CohortDashboard(widgets.VBox):
             self.say(f"{label} holds no files yet.", problem=True)
             self.result.value = ""
             return False
-        link = download_link(report_html(found), "cohort-report.html", "Download this report (HTML)",
-                             mime="text/html")
+        grades, grades_note = read_grades()
+        link = download_link(report_html(found, grades=grades, grades_note=grades_note), "cohort-report.html",
+                             "Download this report (HTML)", mime="text/html")
         self.result.value = (f"<p>{link} <span class=\"mk-meta\">(the download numbers the files "
-                             "instead of naming them, so that you can share it)</span></p>"
-                             + report_body(found, file_names=True))
+                             "instead of naming them and leaves out participant codes, so that you can "
+                             "share it)</span></p>"
+                             + report_body(found, file_names=True, grades=grades, grades_note=grades_note))
         not_used = sum(1 for note in found.notes if note.outcome == cohort.NOT_USED)
+        reminders = len(cohort.missing_timepoints(found))
         self.say(f"Read {found.files_read} file(s): {len(found.participants)} participant(s), "
-                 f"{len(found.paired())} with before and after; {not_used} file(s) not used.")
+                 f"{len(found.paired())} with before and after; {not_used} file(s) not used; "
+                 f"{reminders} to remind.")
         return True
 
 
 def cohort_dashboard(folder: str | Path | None = None) -> CohortDashboard:
-    """The dashboard; it reads the folder at once when the folder exists."""
+    """The dashboard. It says whether the folder is there, and waits for the
+    button: building the report loads pandas, matplotlib and scipy."""
     dashboard = CohortDashboard(folder)
-    if Path(dashboard.folder.value).expanduser().is_dir():
-        dashboard.from_folder()
+    found, _ = resolve_folder(dashboard.folder.value)
+    if found is not None:
+        dashboard.say(f"Press Build the report to read the files in {dashboard.folder.value.strip()}, "
+                      "or type another folder, or upload the files.")
     else:
-        dashboard.say("Put the files participants sent you in one folder, type its path above and "
-                      "press Build the report, or upload the files.")
+        dashboard.say("Put the files participants sent you in one folder, type its name above (a "
+                      "folder of the course, or a full path) and press Build the report, or upload "
+                      "the files.")
     return dashboard
