@@ -203,7 +203,7 @@ def test_learning_alone_answers_survive_a_restart_and_a_course_update(page, alon
         page.get_by_role("button", name="← All assignments").click()
         page.wait_for_selector("text=Your assignments", timeout=30_000)
         assert "started" in page.locator(".mk-row-item").filter(has_text="Sponsorship").inner_text()
-        assert page.locator(".mk-row-item").count() == len(model.released_ids()) == 10
+        assert page.locator(".mk-row-item").count() == len(model.released_ids()) == 15
         shot(page, "alone-list")
     assert copy.read_text(encoding="utf-8") == before
 
