@@ -33,6 +33,8 @@ SKIPPED = {
     ". .venv/bin/activate": "the test already runs with the course's .venv on PATH",
     "jupyter lab": "an interactive server (the Formgrader); grading by hand is done with nbgrader's API",
     "voila ": "an interactive server; the dashboard page has its own browser tests",
+    "mentorkit report ": "needs the participants' downloaded answers; test_cohort.py runs the "
+                         "command on real exports",
 }
 
 
