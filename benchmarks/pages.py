@@ -165,7 +165,10 @@ class Bench:
             page.goto(self.server.url(f"/voila/render/{self.lessons[5]}"), wait_until="commit",
                       timeout=180_000)
             page.wait_for_function(WIDGET_READY, timeout=180_000, polling=10)
-            time.sleep(SETTLE + 2)  # the next lesson is run ahead meanwhile
+            # the next lesson is run ahead meanwhile, and the kernels of pages
+            # closed before are culled (after 10 idle seconds here), so that
+            # what is counted is this page, the next lesson and nothing else
+            time.sleep(25)
             now = [server_pid]
             for pid in list(now):
                 now += _children(pid)

@@ -23,7 +23,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_ID = "mentorkit"
-ASSIGNMENT = "02-setting-expectations"
+# the assignment the hostile cohort hands in; MENTORKIT_COHORT_ASSIGNMENT=<id> runs the
+# same workflow on another (each lesson's author runs it on theirs)
+ASSIGNMENT = os.environ.get("MENTORKIT_COHORT_ASSIGNMENT", "02-setting-expectations")
 SOLUTION_MARKERS = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$")
 HIDDEN_REGION = re.compile(r"#+\s*BEGIN HIDDEN TESTS\s*\n(.*?)#+\s*END HIDDEN TESTS", re.S)
 MARK_SCHEME_REGION = re.compile(r"=== BEGIN MARK SCHEME ===\s*\n(.*?)=== END MARK SCHEME ===", re.S)
