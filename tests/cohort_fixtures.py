@@ -450,6 +450,17 @@ class Course:
         return sorted((self.home(student_id) / ASSIGNMENT / "feedback").rglob("*.html"))
 
 
+def record_score(grade, score, by_hand: bool) -> None:
+    """Put a score on a gradebook grade as nbgrader would: a hand grade for a
+    reflection, an autograde for a check; None leaves it waiting for a grader."""
+    if score is None:
+        grade.needs_manual_grade = True
+    elif by_hand:
+        grade.manual_score, grade.needs_manual_grade = score, False
+    else:
+        grade.auto_score, grade.needs_manual_grade = score, False
+
+
 def make_course(base: Path, source: Path, timeout: int = 5) -> Course:
     """A course in ``base``: the course's nbgrader settings, ``source`` as its source/
     folder, an empty exchange."""
@@ -566,11 +577,6 @@ def build_sample_gradebook(path: Path) -> Path:
             for cell, score in scores.items():
                 grade = gb.find_grade(cell, assignment, assignment, student_id)
                 kind = dict((n, k) for n, k, _ in SAMPLE_ASSIGNMENTS[assignment])[cell]
-                if score is None:
-                    grade.needs_manual_grade = True
-                elif kind == "reflection":
-                    grade.manual_score, grade.needs_manual_grade = score, False
-                else:
-                    grade.auto_score, grade.needs_manual_grade = score, False
+                record_score(grade, score, by_hand=kind == "reflection")
         gb.db.commit()
     return path

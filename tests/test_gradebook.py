@@ -15,7 +15,7 @@ from mentorkit import gradebook as model
 from mentorkit.ui import gradebook as view
 
 from .browser_checks import RequestLog, axe_violations, describe, page_errors
-from .cohort_fixtures import SAMPLE_ASSIGNMENTS, SAMPLE_ROSTER, build_sample_gradebook
+from .cohort_fixtures import SAMPLE_ASSIGNMENTS, SAMPLE_ROSTER, build_sample_gradebook, record_score
 from .servers import voila
 
 PAGE = "/voila/render/exercises/facilitator/gradebook.ipynb"
@@ -201,11 +201,7 @@ def real_db(tmp_path_factory) -> Path:
                     gb.update_or_create_solution_cell(name, REAL, REAL)
             gb.add_submission(REAL, "p01")
             for name, cell_type, points in graded:
-                grade = gb.find_grade(name, REAL, REAL, "p01")
-                if cell_type == "markdown":
-                    grade.manual_score, grade.needs_manual_grade = points, False
-                else:
-                    grade.auto_score, grade.needs_manual_grade = points, False
+                record_score(gb.find_grade(name, REAL, REAL, "p01"), points, by_hand=cell_type == "markdown")
             gb.db.commit()
     return path
 
