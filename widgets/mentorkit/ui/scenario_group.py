@@ -32,6 +32,7 @@ GROUP_CSS = """
 .mk-group h3 { font-size: 30px; margin: 0.2em 0 0.3em; }
 .mk-group h4 { font-size: 26px; margin: 0.2em 0 0.4em; }
 .mk-group .mk-meta { font-size: 18px; color: #222; }
+.mk-group .mk-vote-row { gap: 1em; }
 .mk-group-tag { display: inline-block; font-size: 16px; font-weight: bold; letter-spacing: 0.04em;
   text-transform: uppercase; background: #000; color: #fff; padding: 0.1em 0.6em; border-radius: 3px; }
 .mk-option { border: 2px solid #333; border-radius: 6px; padding: 0.5em 0.8em; margin: 0.4em 0;
@@ -206,7 +207,8 @@ class GroupPlayer(widgets.VBox):
                             layout=widgets.Layout(width="auto", display=None if self.revealed else "none"))
         go.add_class("mk-go")
         go.on_click(lambda _b, c=choice.id: self.go(c))
-        row = widgets.HBox([count, go], layout=widgets.Layout(align_items="center", gap="1em"))
+        row = widgets.HBox([count, go], layout=widgets.Layout(align_items="center"))
+        row.add_class("mk-vote-row")  # the gap between the box and the button: CSS below
         box = widgets.VBox([card, row])
         box.add_class("mk-option")
         return box
