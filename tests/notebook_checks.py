@@ -50,3 +50,16 @@ def markdown_links(path: Path) -> list[str]:
             if not re.match(r"^(https?:|mailto:|#)", target):
                 links.append(target.split("#")[0].split("?")[0])  # the file, not its query
     return links
+
+
+def updated_course(folder, assignment: str, old: str, new: str):
+    """A copy of the course in ``folder`` whose release of ``assignment`` changed
+    (``old`` replaced by ``new``), as after a course update; the copy's root."""
+    import shutil
+
+    course = folder / "course"
+    for part in ("modules", "exercises", "release", "source"):
+        shutil.copytree(ROOT / part, course / part)
+    newer = course / "release" / assignment / f"{assignment}.ipynb"
+    newer.write_text(newer.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return course

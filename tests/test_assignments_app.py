@@ -6,7 +6,6 @@ real nbgrader; the browser tests are in test_browser_assignments.py."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -15,6 +14,8 @@ import pytest
 from mentorkit import assignments as model
 from mentorkit import progress
 from mentorkit.store import Store
+
+from .notebook_checks import updated_course
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "05-sponsorship"
@@ -194,12 +195,7 @@ def test_a_course_update_does_not_touch_the_learners_answers(copy, tmp_path, mon
     fill(answers)
     answers.save()
     before = copy.read_text(encoding="utf-8")
-    course = tmp_path / "course"  # a newer course: its release of this assignment changed
-    for part in ("modules", "exercises", "release", "source"):
-        shutil.copytree(ROOT / part, course / part)
-    newer = course / "release" / SLUG / f"{SLUG}.ipynb"
-    newer.write_text(newer.read_text(encoding="utf-8").replace("Sponsorship", "Sponsorship (2nd edition)"),
-                     encoding="utf-8")
+    course = updated_course(tmp_path, SLUG, "Sponsorship", "Sponsorship (2nd edition)")
     monkeypatch.setenv("MENTORKIT_COURSE", str(course))
     assert model.start_self_paced(SLUG) == copy
     assert copy.read_text(encoding="utf-8") == before

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ from mentorkit import assignments as model
 
 from .browser_checks import RequestLog, axe_violations, describe, page_errors
 from .cohort_fixtures import ASSIGNMENT, make_course
+from .notebook_checks import updated_course
 from .servers import voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -179,12 +179,7 @@ def test_learning_alone_answers_survive_a_restart_and_a_course_update(page, alon
     assert copy.exists(), "runs after the test above"
     before = copy.read_text(encoding="utf-8")
     alone_server.stop()
-    course = tmp_path / "course"  # the course updated: a new release of this assignment
-    for part in ("modules", "exercises", "release", "source"):
-        shutil.copytree(ROOT / part, course / part)
-    newer = course / "release" / SELF_PACED / f"{SELF_PACED}.ipynb"
-    newer.write_text(newer.read_text(encoding="utf-8").replace("Assignment 5:", "Assignment 5 (updated):"),
-                     encoding="utf-8")
+    course = updated_course(tmp_path, SELF_PACED, "Assignment 5:", "Assignment 5 (updated):")
     with voila(env={**alone, "MENTORKIT_COURSE": str(course)}) as restarted:
         restarted.start("/voila/")
         wait_for_app(page, restarted.url(f"{APP}?assignment={SELF_PACED}"))

@@ -66,6 +66,11 @@ def _title(assignment_id: str) -> str:
     return titles.get(assignment_id, assignment_id)
 
 
+def _alert(error: Exception) -> widgets.HTML:
+    """A failed step's message, read out by screen readers."""
+    return widgets.HTML(f'<p class="mk-status" role="alert">{esc(error)}</p>')
+
+
 def _button(text: str, primary: bool = False) -> widgets.Button:
     button = widgets.Button(description=text, button_style="primary" if primary else "",
                             layout=widgets.Layout(width="auto"))
@@ -309,7 +314,7 @@ class FormView(widgets.VBox):
         try:
             stamp = model.submit(self.assignment_id, self.config)
         except model.AssignmentError as exc:
-            self.submit_area.children = [widgets.HTML(f'<p class="mk-status" role="alert">{esc(exc)}</p>')]
+            self.submit_area.children = [_alert(exc)]
             return
         when = _when(stamp)
         self.submit_area.children = [widgets.HTML(
@@ -319,7 +324,7 @@ class FormView(widgets.VBox):
         try:
             pages = model.fetch_feedback(self.assignment_id, self.config)
         except model.AssignmentError as exc:
-            self.feedback_area.children = [widgets.HTML(f'<p class="mk-status" role="alert">{esc(exc)}</p>')]
+            self.feedback_area.children = [_alert(exc)]
             return
         if not pages:
             self.feedback_area.children = [widgets.HTML(
