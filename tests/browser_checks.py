@@ -91,3 +91,24 @@ def page_errors(page) -> list[str]:
     """Console errors and uncaught exceptions collected by the ``page`` fixture,
     without the known harmless ones (see ``HARMLESS``)."""
     return [e for e in getattr(page, "console_errors", []) if not any(h in e for h in HARMLESS)]
+
+
+def play_to_an_ending(page, player=None, choices: int = 12) -> None:
+    """Take the first choice on every scene of a scenario player until its
+    ending is drawn. The widgets' updates reach the browser one message at a
+    time, so after Continue it waits until the feedback has gone and either
+    the next scene's choices or the ending are on screen before it looks."""
+    player = player or page.locator(".mk-player").first
+    player.locator(".mk-choice").first.wait_for(timeout=60_000)
+    handle = player.element_handle()
+    for _ in range(choices):
+        player.locator(".mk-choice:visible").first.click()
+        player.get_by_role("button", name="Continue").click()
+        page.wait_for_function(
+            """p => p.querySelectorAll('.mk-feedback').length === 0 && (
+                p.querySelector('.mk-summary') !== null ||
+                [...p.querySelectorAll('.mk-choice')].some(b => b.offsetParent !== null))""",
+            arg=handle, timeout=30_000)
+        if player.locator(".mk-summary").count():
+            return
+    raise AssertionError(f"{choices} choices did not reach an ending")

@@ -3,7 +3,7 @@ a click shows feedback, and the keyboard alone reaches and picks a choice."""
 
 import pytest
 
-from .browser_checks import axe_violations, describe, page_errors
+from .browser_checks import axe_violations, describe, page_errors, play_to_an_ending
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGE = "/voila/render/exercises/scenarios.ipynb"
@@ -83,12 +83,7 @@ def test_the_ending_is_accessible_and_its_links_look_like_links(page, server):
     buttons, Start over has the focus, and axe finds nothing serious."""
     open_player(page, server)
     page.get_by_role("button", name="Go back").wait_for(state="hidden", timeout=30_000)  # hidden at the start
-    for _ in range(12):
-        page.locator(".mk-choice:visible").first.click()
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_function("document.querySelectorAll('.mk-feedback').length === 0", timeout=30_000)
-        if page.locator(".mk-summary").count():
-            break
+    play_to_an_ending(page)
     summary = page.locator(".mk-summary")
     summary.wait_for(timeout=30_000)
     assert summary.inner_text().startswith("End of the scenario: ")

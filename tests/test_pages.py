@@ -23,7 +23,7 @@ import pytest
 from mentorkit import launch, pages
 from mentorkit.store import Store
 
-from .browser_checks import RequestLog, page_errors
+from .browser_checks import RequestLog, page_errors, play_to_an_ending
 from .notebook_checks import ROOT
 from .servers import Server, free_port
 
@@ -298,19 +298,6 @@ def test_every_link_on_every_learner_page_resolves_inside_voila(browser, course)
 
 
 # -- a learner's walk through the course -------------------------------------------------
-def _play_to_an_ending(page) -> None:
-    player = page.locator(".mk-player").first
-    player.locator(".mk-choice").first.wait_for(timeout=60_000)
-    for _ in range(12):
-        player.locator(".mk-choice:visible").first.click()
-        player.get_by_role("button", name="Continue").click()
-        page.wait_for_function("document.querySelectorAll('.mk-feedback').length === 0",
-                               timeout=30_000)
-        if player.locator(".mk-summary").count():
-            return
-    pytest.fail("twelve choices did not reach an ending")
-
-
 def _wait_for_record(home, data, timeout: float = 30) -> None:
     import time
 
@@ -369,7 +356,7 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     if start_over.is_visible():  # the other viewport's walk finished this scenario already
         start_over.click()
     _no_code_and_no_error(page)
-    _play_to_an_ending(page)
+    play_to_an_ending(page)
     tick = page.get_by_label("I have finished this lesson")
     if tick.is_checked():  # ticked by the other viewport's walk: untick, so the map must change
         tick.uncheck()
