@@ -95,7 +95,7 @@ class Bench:
         self.lessons = [p.path for p in pages.learner_pages() if p.path.startswith("modules/")]
         self.folder = Path(tempfile.mkdtemp(prefix="mentorkit-bench-pages-"))
         (self.folder / "empty.ipynb").write_text(_notebook(), encoding="utf-8")
-        for name in ("exercises", "modules", "release", "share"):
+        for name in ("exercises", "modules", "release", "share", "voila.json"):
             (self.folder / name).symlink_to(ROOT / name)
         port, token = free_port(), secrets.token_hex(12)
         env = {**launch.server_env(ROOT), "MENTORKIT_COURSE": str(ROOT),
@@ -232,13 +232,25 @@ def memory() -> dict[str, float]:
     return {**mem, "participant": mem["server"] + mem["kernel"] + mem["waiting"]}
 
 
+def _next_of() -> set[str]:
+    from mentorkit import pages
+
+    return {p.path for p in pages.learner_pages() if p.path.startswith("modules/") and p.next}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", metavar="TEXT", default="",
+                        help="measure only the pages whose path contains TEXT (a quick look)")
+    parser.add_argument("--no-next", action="store_true", help="leave out the next-lesson clicks")
     args = parser.parse_args()
     bench = _shared()
+    bench.pages = [p for p in bench.pages if args.only in p]
+    bench.lessons = [p for p in bench.lessons if args.only in p] if not args.no_next else []
     empties, warm, times = [], [], {path: [] for path in bench.pages}
-    nexts: dict[str, list[float]] = {path: [] for path in bench.lessons[:-1]}
+    nexts: dict[str, list[float]] = {path: [] for path in bench.lessons[:-1]
+                                     if path in _next_of()}
     for _ in range(args.repeats):
         for path in times:
             empties.append(measure(EMPTY))
@@ -263,12 +275,13 @@ def main() -> int:
         flag = " (over target)" if ratio > NEXT_TARGET else ""
         over += bool(flag)
         print(f"{path:46} {statistics.median(values):9.3f} {ratio:7.2f} {NEXT_TARGET:7.2f}{flag}")
-    mem = memory()
-    one = mem["participant"]
-    print(f"\nmemory: server {mem['server']:.0f} MiB; one open page's kernel {mem['kernel']:.0f} MiB; "
-          f"the next lesson, run ahead {mem['waiting']:.0f} MiB; "
-          f"one participant (all three) {one:.0f} MiB (target {MEMORY_TARGET_MIB} MiB)"
-          f"{' (over target)' if one > MEMORY_TARGET_MIB else ''}")
+    if not (args.only or args.no_next):
+        mem = memory()
+        one = mem["participant"]
+        print(f"\nmemory: server {mem['server']:.0f} MiB; one open page's kernel {mem['kernel']:.0f} MiB; "
+              f"waiting (the next lesson run ahead, the spare kernel) {mem['waiting']:.0f} MiB; "
+              f"one participant (all of them) {one:.0f} MiB (target {MEMORY_TARGET_MIB} MiB)"
+              f"{' (over target)' if one > MEMORY_TARGET_MIB else ''}")
     print(f"\n{over} figure(s) over target" if over else "\nall figures within target")
     return 0
 

@@ -57,7 +57,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .content import Problem, csv_records, guard_cell, load_checked, upload_text
+from .content import Problem, csv_records, guard_cell, load_cached, upload_text
 from .course import LESSON_SLUGS, instruments_dir
 
 EXPORT_FORMAT = "mentorkit-self-assessment"
@@ -770,7 +770,7 @@ def path_for(instrument_id: str) -> Path:
 
 def load(instrument_id: str) -> Instrument:
     """The instrument ``exercises/self-assessments/<id>.yaml``; ContentError if invalid."""
-    return from_data(load_checked(path_for(instrument_id)))
+    return load_cached(path_for(instrument_id), from_data)
 
 
 # -- printable summary (career conference preparation) ------------------------------

@@ -13,6 +13,7 @@ few lines can expand into billions). Only regular files are read. Uploads
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from collections.abc import Callable, Iterable
@@ -294,18 +295,21 @@ def check_file(path: Path, label: str | None = None) -> list[Problem]:
     """Every problem in one content file: YAML syntax, schema, then meaning.
     Never raises: a checker that fails on odd data gives a problem that
     starts with :data:`INTERNAL` and names the file."""
-    path = Path(path)
-    label = label or str(path)
+    return _read_checked(Path(path), label or str(path))[1]
+
+
+def _read_checked(path: Path, label: str) -> tuple[Any, list[Problem]]:
+    """A content file's data and its problems, the file read and parsed once."""
     data, problems = read_yaml(path, label)
     if problems:
-        return problems
+        return None, problems
     try:
-        return _check_data(data, label, path)
+        return data, _check_data(data, label, path)
     except (RecursionError, MemoryError):
-        return [Problem(label, "file", f"{INTERNAL}: it is too large or nested too deeply")]
+        return None, [Problem(label, "file", f"{INTERNAL}: it is too large or nested too deeply")]
     except Exception as exc:  # a gap in a checker must not hide the other files
-        return [Problem(label, "file", f"{INTERNAL} ({type(exc).__name__}: {exc}); please report "
-                                       "this, with the file")]
+        return None, [Problem(label, "file", f"{INTERNAL} ({type(exc).__name__}: {exc}); please "
+                                             "report this, with the file")]
 
 
 def _check_data(data: Any, label: str, path: Path) -> list[Problem]:
@@ -415,8 +419,29 @@ def load_checked(path: Path) -> Any:
     path = Path(path)
     if not path.exists():
         raise ContentError([Problem(str(path), "file", "does not exist")])
-    problems = check_file(path)
+    data, problems = _read_checked(path, str(path))
     if problems:
         raise ContentError(problems)
-    data, _ = read_yaml(path)
     return data
+
+
+def load_cached(path: Path, build: Callable[[Any], Any]) -> Any:
+    """``build(load_checked(path))``, kept for as long as the file's bytes stay
+    the same: a page's kernel reads the same scenarios and instruments for
+    every page it draws, and reading them is what takes the time. The key is
+    the content itself, never a modification time, so an edited file is
+    always read again."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else None
+    except OSError:
+        raw = None
+    if raw is None:  # missing, unreadable or too large: load_checked says which
+        return build(load_checked(path))
+    key = (str(path.resolve()), hashlib.sha1(raw).hexdigest())
+    if key not in _BUILT:
+        _BUILT[key] = build(load_checked(path))
+    return _BUILT[key]
+
+
+_BUILT: dict[tuple[str, str], Any] = {}

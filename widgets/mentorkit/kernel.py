@@ -26,3 +26,34 @@ LANGUAGE_INFO = {**IPythonKernel.language_info, "version": str(sys.version_info[
 
 class CourseKernel(IPythonKernel):
     language_info = LANGUAGE_INFO
+
+
+# What every learner page's first cells import and read. The spare kernel that
+# the learner's server keeps (mentorkit.kernels) runs this while nobody waits.
+PAGE_MODULES = ("ipywidgets", "mentorkit.ui.progress", "mentorkit.ui.scenario_player",
+                "mentorkit.ui.assessment", "mentorkit.labs")
+
+
+def warm_up() -> None:
+    """Import the pages' modules and read the course's scenarios and
+    self-assessments into their caches (``content.load_cached``). A file that
+    cannot be read is left for the page that needs it to report."""
+    import importlib
+
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    from . import assessment, scenario
+    from .content import ContentError
+
+    for sid in scenario.available():
+        try:
+            scenario.load(sid)
+        except ContentError:
+            pass
+    for path in sorted(assessment.instruments_dir().glob("*.yaml")):
+        if not path.with_suffix(".ipynb").exists():  # an example file, not an instrument's page
+            continue
+        try:
+            assessment.load(path.stem)
+        except ContentError:
+            pass

@@ -8,12 +8,25 @@ per notebook would cost a kernel per page. ``NextLessonKernelManager`` uses
 Voila's own pre-rendering from the Jupyter server, for one page: the lesson
 after the one being read. The *Next* click is then answered at once.
 
+Any other page (a first visit, a link from the middle of a lesson, a page
+reloaded) is given the *spare kernel*: one kernel the manager keeps started,
+with the course's page modules already imported, and which it moves to the
+page's folder and request when Voila asks for a kernel. A new spare is
+started a moment after the old one is taken, so that its start does not
+compete with the page being served.
+
 Configuration: ``ServerApp.kernel_manager_class`` names the class, in
 ``share/jupyter/learner/jupyter_server_config.json`` (make start, Binder), in the
 hub's configuration for participants, and in the Kubernetes values.
 """
 
 from __future__ import annotations
+
+import asyncio
+import os
+
+# Run in the spare kernel once it has started (mentorkit.kernel.warm_up).
+WARM_UP = "from mentorkit.kernel import warm_up as _mk_warm_up\n_mk_warm_up()\ndel _mk_warm_up\n"
 
 
 # -- the next lesson, rendered before the learner asks for it ----------------------------
@@ -49,6 +62,47 @@ def _next_page_manager_base():
 _NextLessonBase = _next_page_manager_base()
 
 
+# -- Voila's templates, compiled once per server ------------------------------------------
+def _share_compiled_templates() -> None:
+    """Voila makes a new exporter, and with it a new Jinja environment, for
+    every page it serves, so it parses and compiles the page templates again
+    each time (about a tenth of a second a page on the reference machine).
+    Every Voila exporter's environment is given one bytecode cache held by
+    the server: Jinja still reads each template's source, and compiles it
+    again whenever the source differs from what was cached."""
+    from jinja2 import BytecodeCache
+    from voila.exporter import VoilaExporter
+
+    if getattr(VoilaExporter, "_mentorkit_shared_cache", None) is not None:
+        return
+
+    class _InMemory(BytecodeCache):
+        def __init__(self) -> None:
+            self.compiled: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket) -> None:
+            if bucket.key in self.compiled:
+                bucket.bytecode_from_string(self.compiled[bucket.key])  # checks the source's checksum
+
+        def dump_bytecode(self, bucket) -> None:
+            self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    cache = _InMemory()
+    voila_environment = VoilaExporter.environment
+
+    def environment(self):
+        env = voila_environment.fget(self)
+        if env.bytecode_cache is None:
+            env.bytecode_cache = cache
+        return env
+
+    VoilaExporter.environment = property(environment)
+    VoilaExporter._mentorkit_shared_cache = cache
+
+
+_share_compiled_templates()
+
+
 class NextLessonKernelManager(_NextLessonBase):
     """Voila's own pre-rendering (its ``VoilaKernelManager``), used from the Jupyter
     server rather than from standalone ``voila``, for one page only: the lesson
@@ -76,6 +130,18 @@ class NextLessonKernelManager(_NextLessonBase):
         self._taking = False
         self._side = None
         self._nexts: dict[str, str] | None = None
+        # the spare kernel: a task whose result is its id, and the environment
+        # it was started with; _spare_waiting while the task has not begun
+        self._spare: asyncio.Future | None = None
+        self._spare_env: dict[str, str] = {}
+        self._spare_waiting = False
+        self._closing = False
+        try:
+            from tornado.ioloop import IOLoop
+
+            IOLoop.current().add_callback(self._keep_spare, 0.0)
+        except RuntimeError:  # no event loop in this thread: the first page starts one
+            pass
 
     # which page to have ready
     def _page_rendered(self, path: str) -> None:
@@ -98,17 +164,100 @@ class NextLessonKernelManager(_NextLessonBase):
             return
         kernel_id = task.result()["kernel_id"]
         if kernel_id in self:
-            import asyncio
-
             asyncio.ensure_future(self.shutdown_kernel(kernel_id, now=True))
 
     async def start_kernel(self, kernel_name=None, **kwargs):
-        kernel_id = await super().start_kernel(kernel_name=kernel_name, **kwargs)
         env = {str(getattr(k, "value", k)): v for k, v in (kwargs.get("env") or {}).items()}
         script = env.get("SCRIPT_NAME", "")
-        if env.get("VOILA_PREHEAT") == "False" and "voila/render/" in script:  # a page being served
+        page = env.get("VOILA_PREHEAT") == "False" and "voila/render/" in script  # a page being served
+        kernel_id = None
+        if page:
+            kernel_id = await self._take_spare(kernel_name, kwargs.get("path"), env)
+        if kernel_id is None:
+            kernel_id = await super().start_kernel(kernel_name=kernel_name, **kwargs)
+        if page:
             self._page_rendered(script.split("voila/render/", 1)[1])
+            self._keep_spare(self.spare_delay)
         return kernel_id
+
+    # -- the spare kernel ---------------------------------------------------------------
+    spare_delay = 2.0  # seconds between a spare being taken and the next one starting
+
+    def _keep_spare(self, delay: float) -> None:
+        if self._spare is None and not self._closing:
+            self._spare_waiting = delay > 0
+            self._spare = asyncio.ensure_future(self._start_spare(delay))
+
+    async def _start_spare(self, delay: float) -> str:
+        if delay:
+            await asyncio.sleep(delay)
+        self._spare_waiting = False
+        from voila import __version__ as voila_version
+
+        # a page's kernel as Voila starts it, less what belongs to one request
+        self._spare_env = {**os.environ, "SERVER_SOFTWARE": f"voila/{voila_version}",
+                           "VOILA_PREHEAT": "False"}
+        kernel_id = await super().start_kernel(kernel_name=self.default_kernel_name,
+                                               path="", env=self._spare_env)
+        if not await self._run(kernel_id, WARM_UP):
+            self.log.warning("mentorkit: the spare kernel could not import the course's pages")
+        return kernel_id
+
+    async def _take_spare(self, kernel_name, path, env) -> str | None:
+        """The spare kernel, moved to the page's folder and request, or None."""
+        spare, self._spare = self._spare, None
+        if spare is None:
+            return None
+        if self._spare_waiting or (spare.done() and (spare.cancelled() or spare.exception())):
+            spare.cancel()  # not started yet, or failed: a kernel of the page's own is quicker
+            return None
+        try:
+            kernel_id = await spare  # still starting: waiting costs less than a new start
+        except Exception:
+            return None
+        if kernel_id not in self:  # stopped meanwhile
+            return None
+        if (kernel_name or self.default_kernel_name) != self.get_kernel(kernel_id).kernel_name:
+            await self.shutdown_kernel(kernel_id, now=True)
+            return None
+        changed = {k: v for k, v in env.items() if self._spare_env.get(k) != v}
+        gone = [k for k in self._spare_env if k not in env]
+        move = (f"import os as _mk_os\n_mk_os.chdir({self.cwd_for_path(path or '')!r})\n"
+                f"_mk_os.environ.update({changed!r})\n"
+                f"for _mk_key in {gone!r}:\n    _mk_os.environ.pop(_mk_key, None)\n"
+                "del _mk_os\n")
+        if not await self._run(kernel_id, move):
+            await self.shutdown_kernel(kernel_id, now=True)
+            return None
+        return kernel_id
+
+    async def _run(self, kernel_id: str, code: str, timeout: float = 60) -> bool:
+        """Run ``code`` in a kernel, quietly; whether it ran without an error."""
+        client = self.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=timeout)
+            reply = await client.execute_interactive(
+                code, silent=True, store_history=False, timeout=timeout,
+                output_hook=lambda msg: None)
+            return reply["content"]["status"] == "ok"
+        except Exception:
+            return False
+        finally:
+            client.stop_channels()
+
+    async def cull_kernel_if_idle(self, kernel_id: str):
+        spare = self._spare
+        if spare is not None and spare.done() and not spare.cancelled() \
+                and spare.exception() is None and spare.result() == kernel_id:
+            return  # the spare is idle by design
+        return await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_all(self, *args, **kwargs):
+        self._closing = True
+        if self._spare is not None and not self._spare.done():
+            self._spare.cancel()
+        return await super().shutdown_all(*args, **kwargs)
 
     async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables=None, **kwargs):
         extra_kernel_env_variables = extra_kernel_env_variables or {}
@@ -123,9 +272,6 @@ class NextLessonKernelManager(_NextLessonBase):
         return result
 
     def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None, **kwargs):
-        import asyncio
-        import os
-
         from voila.voila_kernel_manager import wait_before
 
         if self._taking or notebook_name is None or notebook_name != self._target:

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Problem, load_checked
+from .content import ContentError, Problem, load_cached
 from .course import LESSON_SLUGS, scenarios_dir
 
 RATING_LABELS = {
@@ -204,7 +204,7 @@ def load(path_or_id: str | Path) -> Scenario:
         if not path.exists():
             known = ", ".join(s for s in available()) or "none found"
             raise ContentError([Problem(str(path), "file", f"no such scenario (available: {known})")])
-    return from_data(load_checked(path))
+    return load_cached(path, from_data)
 
 
 def for_lesson(slug: str) -> list[Scenario]:
