@@ -24,6 +24,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def started_env(server: Server, kernel_id: str) -> dict[str, str] | None:
+    """The environment one of the server's kernels was started with (read from
+    its process), or None when no such kernel process runs."""
+    import psutil
+
+    for child in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if any(f"kernel-{kernel_id}.json" in part for part in child.cmdline()):
+                return child.environ()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return None
+
+
 class Server:
     """A server process with a log file; ``url(path)`` builds its addresses."""
 

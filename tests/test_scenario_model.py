@@ -226,3 +226,32 @@ def test_restore_does_not_duplicate_completions(tiny):
     play.proceed()
     restored, _ = Playthrough.from_data(tiny, play.to_data())
     assert restored.finished and len(restored.completions) == 1
+
+
+# -- read once per kernel (content.load_cached) ------------------------------------------
+def test_a_scenario_file_is_read_once_and_read_again_when_it_changes(tmp_path):
+    """A page's kernel keeps what it read while the file's bytes stay the same,
+    so the scenario list does not parse every file again; an edit shows at once."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(BASE), encoding="utf-8")
+    first = scenario.load(path)
+    assert scenario.load(path) is first
+    edited = copy.deepcopy(BASE)
+    edited["title"] = "A tiny scenario, retitled"
+    path.write_text(yaml.safe_dump(edited), encoding="utf-8")  # same moment, other bytes
+    assert scenario.load(path).title == "A tiny scenario, retitled"
+
+
+def test_a_broken_file_is_never_kept_and_its_problems_are_reported_each_time(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    broken = copy.deepcopy(BASE)
+    broken["start"] = "nowhere"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ContentError, match="nowhere"):
+            scenario.load(path)
+    path.write_text(yaml.safe_dump(BASE), encoding="utf-8")
+    assert scenario.load(path).title == BASE["title"]
+    path.unlink()
+    with pytest.raises(ContentError, match="does not exist"):
+        scenario.load(path)

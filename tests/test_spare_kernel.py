@@ -1,0 +1,171 @@
+"""The spare kernel: a first visit to a page is answered by a kernel that was
+started, with the course's modules imported, before the learner asked.
+
+The learner's server (mentorkit.kernels.NextLessonKernelManager, as `make
+start`, Binder and the hub configure it) keeps one such kernel. When Voila asks
+for a kernel for a page that was not run ahead, it gets the spare, moved to the
+page's folder and given the page's request (QUERY_STRING and the rest of what
+Voila passes), and a new spare is started a moment later. These tests run a
+real learner's server over a scratch folder holding a probe notebook that
+prints where it runs, and read what the page shows and which kernel served it.
+
+Also here: Voila's templates compiled once per server (a shared Jinja bytecode
+cache), and content files read once per kernel (content.load_cached).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+import urllib.request
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from mentorkit import launch
+
+from .servers import ROOT, Server, free_port, started_env
+
+PROBE = r'''
+import json, os, sys
+print("PROBE" + json.dumps({
+    "cwd": os.getcwd(),
+    "query": os.environ.get("QUERY_STRING"),
+    "script": os.environ.get("SCRIPT_NAME"),
+    "software": os.environ.get("SERVER_SOFTWARE"),
+    "preheat": os.environ.get("VOILA_PREHEAT"),
+    "leftovers": sorted(n for n in globals() if n.startswith("_mk")),
+    "warm": "mentorkit.ui.scenario_player" in sys.modules,
+}) + "END")
+'''
+SERVED: set[str] = set()  # kernels that have served a page: no longer the spare
+IDLE_CULL = 3  # seconds: the server culls idle kernels quickly, so a test can see the spare is spared
+
+
+def _notebook(code: str) -> str:
+    from mentorkit.kernel import LANGUAGE_INFO
+
+    return json.dumps({
+        "cells": [{"cell_type": "code", "id": "probe", "metadata": {}, "outputs": [],
+                   "execution_count": None, "source": code}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}, "language_info": LANGUAGE_INFO},
+        "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.fixture(scope="module")
+def learner_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spare-kernel")
+    (folder / "probe").mkdir()
+    (folder / "probe" / "where.ipynb").write_text(_notebook(PROBE), encoding="utf-8")
+    for name in ("exercises", "modules", "release", "share", "voila.json"):
+        (folder / name).symlink_to(ROOT / name)
+    port, token = free_port(), secrets.token_hex(12)
+    env = {**launch.server_env(ROOT), "MENTORKIT_COURSE": str(ROOT),
+           "MENTORKIT_HOME": str(folder / "learner")}
+    argv = launch.server_argv(folder, port, token) + [
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_CULL}",
+        "--MappingKernelManager.cull_interval=1"]
+    with Server(argv, port, cwd=folder, env=env, token=token) as server:
+        server.start("/api/status")
+        server.folder = folder
+        yield server
+
+
+def _kernel_ids(server) -> list[str]:
+    with urllib.request.urlopen(server.url("/api/kernels"), timeout=10) as response:
+        return [kernel["id"] for kernel in json.loads(response.read())]
+
+
+def spare_kernel(server, timeout: float = 60) -> str:
+    """The id of the server's spare kernel: started as a page's kernel
+    (VOILA_PREHEAT False) before any request named a page, and not yet given
+    to one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for kernel_id in _kernel_ids(server):
+            env = started_env(server, kernel_id) or {}
+            if (kernel_id not in SERVED and env.get("VOILA_PREHEAT") == "False"
+                    and "SCRIPT_NAME" not in env):
+                return kernel_id
+        time.sleep(0.3)
+    pytest.fail(f"no spare kernel within {timeout} s; kernels: {_kernel_ids(server)}\n"
+                f"{server.log_tail(2000)}")
+
+
+def _render(server, path: str) -> tuple[str, dict]:
+    """A Voila page's kernel id and what the probe printed."""
+    with urllib.request.urlopen(server.url(f"/voila/render/{path}"), timeout=120) as response:
+        html = response.read().decode()
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html)
+    printed = re.search(r"PROBE(.*?)END", html)
+    assert kernel and printed, html[-3000:]
+    SERVED.add(kernel.group(1))
+    return kernel.group(1), json.loads(unescape(printed.group(1)))
+
+
+@pytest.mark.slow
+def test_a_first_visit_is_served_by_the_spare_moved_to_the_pages_folder_and_request(learner_server):
+    spare = spare_kernel(learner_server)
+    kernel, seen = _render(learner_server, "probe/where.ipynb?topic=feedback&step=2")
+    assert kernel == spare, "the page was given a kernel of its own, not the spare"
+    assert Path(seen["cwd"]).resolve() == (learner_server.folder / "probe").resolve()
+    assert seen["query"].startswith("topic=feedback&step=2")
+    assert seen["script"].endswith("/voila/render/probe/where.ipynb")
+    assert seen["software"].startswith("voila/") and seen["preheat"] == "False"
+    assert seen["leftovers"] == [], "the names used to move the kernel were left in the page"
+    assert seen["warm"], "the course's page modules were not imported ahead"
+
+    # a new spare follows, and the next visit, with another query, gets it
+    second = spare_kernel(learner_server)
+    kernel, seen = _render(learner_server, "probe/where.ipynb?topic=sponsorship")
+    assert kernel == second
+    assert seen["query"].startswith("topic=sponsorship") and "feedback" not in seen["query"]
+
+
+@pytest.mark.slow
+def test_jupyterlab_never_gets_the_spare_and_the_culler_leaves_it(learner_server):
+    spare = spare_kernel(learner_server)
+    request = urllib.request.Request(learner_server.url("/api/kernels"), method="POST",
+                                     data=b"{}", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        lab_kernel = json.loads(response.read())["id"]
+    assert lab_kernel != spare
+    assert (started_env(learner_server, lab_kernel) or {}).get("VOILA_PREHEAT") is None, \
+        "a JupyterLab kernel was started as a Voila page's"
+    # both are idle; the culler stops JupyterLab's, never the spare
+    deadline = time.monotonic() + IDLE_CULL + 20
+    while lab_kernel in _kernel_ids(learner_server) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert lab_kernel not in _kernel_ids(learner_server), "the idle culler is not running"
+    assert spare in _kernel_ids(learner_server), "the idle culler stopped the spare kernel"
+
+
+# -- Voila's templates compiled once per server -------------------------------------------
+def test_voilas_exporters_share_compiled_templates_and_an_edited_template_is_compiled_again(tmp_path):
+    from voila.exporter import VoilaExporter
+
+    import mentorkit.kernels  # noqa: F401  (the server imports it as its kernel manager)
+
+    template = tmp_path / "page.j2"
+    template.write_text("first {{ 1 + 1 }}", encoding="utf-8")
+
+    def render() -> str:
+        from concurrent.futures import ThreadPoolExecutor
+
+        env = VoilaExporter(template_paths=[str(tmp_path)]).environment
+        assert env.bytecode_cache is VoilaExporter._mentorkit_shared_cache
+        # Voila's environments are asynchronous: rendered in a thread with no
+        # event loop of its own (a browser test may have one running here)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(env.get_template("page.j2").render).result()
+
+    cache = VoilaExporter._mentorkit_shared_cache
+    assert render() == "first 2"
+    assert any(True for _ in cache.compiled), "nothing was kept in the shared cache"
+    assert render() == "first 2"  # a second exporter, from the cache
+    template.write_text("second {{ 2 + 2 }}", encoding="utf-8")
+    assert render() == "second 4", "an edited template was served from the cache"
