@@ -49,6 +49,7 @@ EMPTY = "empty"
 SLOWEST = "slowest learner page"
 NEXT = "next lesson"
 EMPTY_WARM = "empty (learner's server)"
+BUTTONS = "buttons.ipynb"  # the least a page with a widget costs: two buttons, nothing else
 PAGE_TARGET, NEXT_TARGET, MEMORY_TARGET_MIB = 1.3, 0.5, 400
 SETTLE = 3.0
 COLD = ("--ServerApp.kernel_manager_class="
@@ -95,6 +96,9 @@ class Bench:
         self.lessons = [p.path for p in pages.learner_pages() if p.path.startswith("modules/")]
         self.folder = Path(tempfile.mkdtemp(prefix="mentorkit-bench-pages-"))
         (self.folder / "empty.ipynb").write_text(_notebook(), encoding="utf-8")
+        (self.folder / BUTTONS).write_text(_notebook(
+            "import ipywidgets as w\nw.VBox([w.Button(description='One'), w.Button(description='Two')])"),
+            encoding="utf-8")
         for name in ("exercises", "modules", "release", "share", "voila.json"):
             (self.folder / name).symlink_to(ROOT / name)
         port, token = free_port(), secrets.token_hex(12)
@@ -248,7 +252,7 @@ def main() -> int:
     bench = _shared()
     bench.pages = [p for p in bench.pages if args.only in p]
     bench.lessons = [p for p in bench.lessons if args.only in p] if not args.no_next else []
-    empties, warm, times = [], [], {path: [] for path in bench.pages}
+    empties, warm, buttons, times = [], [], [], {path: [] for path in bench.pages}
     nexts: dict[str, list[float]] = {path: [] for path in bench.lessons[:-1]
                                      if path in _next_of()}
     for _ in range(args.repeats):
@@ -256,6 +260,7 @@ def main() -> int:
             empties.append(measure(EMPTY))
             times[path].append(bench.first_visit(path))
         warm.append(measure(EMPTY_WARM))
+        buttons.append(bench.first_visit(BUTTONS))
         for path in nexts:
             nexts[path].append(bench.next_lesson(path))
     base = statistics.median(empties)
@@ -263,6 +268,8 @@ def main() -> int:
     print(f"{'empty notebook (cold: the baseline)':46} {base:9.3f} {1:7.2f} {'-':>7}")
     print(f"{'empty notebook (the learner server)':46} {statistics.median(warm):9.3f} "
           f"{statistics.median(warm) / base:7.2f} {'-':>7}")
+    print(f"{'two buttons (the least a widget page costs)':46} {statistics.median(buttons):9.3f} "
+          f"{statistics.median(buttons) / base:7.2f} {'-':>7}")
     over = 0
     for path, values in times.items():
         ratio = statistics.median(values) / base
