@@ -169,3 +169,65 @@ def test_voilas_exporters_share_compiled_templates_and_an_edited_template_is_com
     assert render() == "first 2"  # a second exporter, from the cache
     template.write_text("second {{ 2 + 2 }}", encoding="utf-8")
     assert render() == "second 4", "an edited template was served from the cache"
+
+
+# -- a kernel client ready when the kernel has answered --------------------------------
+def test_a_page_kernels_client_is_ready_once_the_kernel_answers_and_misses_no_output():
+    """Every page connects a client to its kernel and waits until it is ready
+    before the first cell. PromptClient ends that wait on the *idle* status of
+    its own kernel-info request, not after 0.2 s of silence (jupyter_client's
+    way, which cost every page twice that); and a client that is ready must
+    see all of a cell's output, the first cell included."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from mentorkit.kernels import PromptClient
+
+    async def check() -> None:
+        manager = AsyncKernelManager(kernel_name="python3")
+        manager.client_factory = PromptClient
+        await manager.start_kernel()
+        try:
+            for attempt in range(8):  # a new client each time, as each page has
+                client = manager.client()
+                assert isinstance(client, PromptClient)
+                client.start_channels()
+                ended_by = []
+                get_msg = client.iopub_channel.get_msg
+
+                async def recording(*args, get_msg=get_msg, ended_by=ended_by, **kwargs):
+                    try:
+                        message = await get_msg(*args, **kwargs)
+                    except Exception as error:
+                        ended_by.append(type(error).__name__)
+                        raise
+                    ended_by.append(message["msg_type"])
+                    return message
+
+                client.iopub_channel.get_msg = recording
+                await client.wait_for_ready(timeout=60)
+                assert ended_by and ended_by[-1] == "status", \
+                    f"the wait ended on {ended_by[-1:]}, not on the kernel's idle status"
+                client.iopub_channel.get_msg = get_msg
+                printed = []
+                reply = await client.execute_interactive(
+                    f"print('line', {attempt})", timeout=30,
+                    output_hook=lambda msg, printed=printed: printed.append(msg["content"].get("text", "")))
+                assert reply["content"]["status"] == "ok"
+                assert "".join(printed) == f"line {attempt}\n", f"client {attempt} missed output"
+                client.stop_channels()
+
+            await manager.shutdown_kernel(now=True)
+            dead = manager.client()
+            dead.start_channels()
+            with pytest.raises(RuntimeError):
+                await dead.wait_for_ready(timeout=3)
+            dead.stop_channels()
+        finally:
+            if await manager.is_alive():
+                await manager.shutdown_kernel(now=True)
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop (a browser test may run one here)
+        pool.submit(asyncio.run, check()).result()

@@ -24,9 +24,61 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 
 # Run in the spare kernel once it has started (mentorkit.kernel.warm_up).
 WARM_UP = "from mentorkit.kernel import warm_up as _mk_warm_up\n_mk_warm_up()\ndel _mk_warm_up\n"
+
+
+# -- a kernel client that is ready when the kernel has answered -------------------------
+class PromptClient(AsyncKernelClient):
+    """jupyter_client's client, less a fixed wait.
+
+    Before Voila runs a page's cells, and before the spare kernel is moved to a
+    page, a client is connected to the kernel and ``wait_for_ready`` is
+    awaited. jupyter_client's version, once the kernel has answered, listens to
+    the kernel's broadcast channel until it has been quiet for 0.2 s, so every
+    page waited 0.2 s twice (the move and Voila's own client) before its first
+    cell. This one asks for the kernel's info and is ready once it has both the
+    reply and, on the broadcast channel, the *idle* status that request causes:
+    the reply proves the request channel works, the status proves the
+    broadcast channel is connected, and nothing of that request is left to
+    read. If the broadcast channel was not yet connected (the status is not
+    seen within 0.2 s), it asks again, as jupyter_client does.
+    """
+
+    quiet_wait = 0.2  # seconds to wait for the status before asking again
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            try:
+                reply = await self._async_recv_reply(msg_id, timeout=1)
+            except TimeoutError:
+                reply = None
+            if reply is not None and await self._idle_seen(msg_id):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_seen(self, msg_id: str) -> bool:
+        end = time.monotonic() + self.quiet_wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["content"].get("execution_state") == "idle"):
+                return True
+        return False
 
 
 # -- the next lesson, rendered before the learner asks for it ----------------------------
@@ -117,6 +169,18 @@ class NextLessonKernelManager(_NextLessonBase):
     lesson, the next lesson is run in a kernel of its own, and the learner's
     *Next* click is answered from it. One extra kernel, not one per page.
     """
+
+    def _create_kernel_manager_factory(self):
+        """Every kernel's manager hands out ``PromptClient`` (Voila's page runs,
+        the spare's moves); JupyterLab's own connections do not use clients."""
+        create = super()._create_kernel_manager_factory()
+
+        def create_prompt(*args, **kwargs):
+            manager = create(*args, **kwargs)
+            manager.client_factory = PromptClient
+            return manager
+
+        return create_prompt
 
     def __init__(self, **kwargs):
         # VoilaKernelManager.__init__ expects the standalone app as its parent;
