@@ -155,6 +155,33 @@ def _share_compiled_templates() -> None:
 _share_compiled_templates()
 
 
+# -- the widget extensions' scripts, kept by the browser ----------------------------------
+def _cache_widget_scripts(server_app) -> None:
+    """Every Voila page loads the widget extensions' scripts
+    (``/voila/labextensions/<extension>/static/...``). Their names carry a hash
+    of their content, and JupyterLab serves the same files, under its own
+    address, as immutable; Voila serves them ``no-cache``, so each page asked
+    the server again for about twenty of them, in three rounds, before its
+    widgets could be drawn. Here they are marked immutable as JupyterLab marks
+    its own, with the Jupyter server's ``static_immutable_cache`` setting.
+
+    Done by the kernel manager, once the server is up, because it is the one
+    piece of the learner's server that make start, Binder and both hubs
+    configure alike."""
+    from glob import escape, glob
+
+    from jupyter_server.utils import url_path_join
+    from voila.utils import get_voila_labextensions_path
+
+    settings = server_app.web_app.settings
+    address = url_path_join(settings.get("base_url", "/"), "voila/labextensions")
+    immutable = set(settings.get("static_immutable_cache", []))
+    for root in get_voila_labextensions_path():
+        for static in glob(os.path.join(escape(root), "**", "static"), recursive=True):
+            immutable.add(url_path_join(address, os.path.relpath(static, root).replace(os.sep, "/"), ""))
+    settings["static_immutable_cache"] = sorted(immutable)
+
+
 class NextLessonKernelManager(_NextLessonBase):
     """Voila's own pre-rendering (its ``VoilaKernelManager``), used from the Jupyter
     server rather than from standalone ``voila``, for one page only: the lesson
@@ -203,9 +230,16 @@ class NextLessonKernelManager(_NextLessonBase):
         try:
             from tornado.ioloop import IOLoop
 
-            IOLoop.current().add_callback(self._keep_spare, 0.0)
+            IOLoop.current().add_callback(self._server_started)
         except RuntimeError:  # no event loop in this thread: the first page starts one
             pass
+
+    def _server_started(self) -> None:
+        try:
+            _cache_widget_scripts(self.parent)
+        except Exception as error:  # pages still work, only slower
+            self.log.warning("mentorkit: the widget scripts stay uncached: %s", error)
+        self._keep_spare(0.0)
 
     # which page to have ready
     def _page_rendered(self, path: str) -> None:
