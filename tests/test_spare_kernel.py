@@ -231,3 +231,51 @@ def test_a_page_kernels_client_is_ready_once_the_kernel_answers_and_misses_no_ou
 
     with ThreadPoolExecutor(1) as pool:  # its own event loop (a browser test may run one here)
         pool.submit(asyncio.run, check()).result()
+
+
+# -- the widget extensions' scripts, kept by the browser ---------------------------------
+@pytest.mark.slow
+def test_a_pages_widget_scripts_are_kept_by_the_browser_and_the_page_is_not(learner_server):
+    """Every page loads the widget extensions' scripts; their names carry a hash
+    of their content, so the learner's server lets the browser keep them
+    (as JupyterLab does its own) instead of asking again on every page."""
+    with urllib.request.urlopen(learner_server.url("/voila/render/probe/where.ipynb"),
+                                timeout=120) as response:
+        html = response.read().decode()
+        assert "immutable" not in (response.headers.get("Cache-Control") or "")
+    SERVED.add(re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1))
+    config = json.loads(re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    extensions = config["federated_extensions"]
+    assert any(e["name"] == "@jupyter-widgets/jupyterlab-manager" for e in extensions), extensions
+    for extension in extensions:  # each one's entry script (it loads the rest of its folder)
+        address = learner_server.url(f"/voila/labextensions/{extension['name']}/{extension['load']}")
+        with urllib.request.urlopen(address, timeout=30) as response:
+            assert response.status == 200
+            assert "immutable" in (response.headers.get("Cache-Control") or ""), \
+                f"{extension['name']}: {response.headers.get('Cache-Control')}"
+
+
+@pytest.mark.slow
+def test_the_next_lesson_run_ahead_waits_however_long_the_learner_reads(learner_server):
+    """The culler stops kernels idle longer than its timeout (15 minutes on the
+    hub); the next lesson, run ahead, is idle by design while the learner reads
+    and must still be there for their Next click."""
+    with urllib.request.urlopen(learner_server.url("/voila/render/modules/00-welcome.ipynb"),
+                                timeout=120) as response:
+        html = response.read().decode()
+    SERVED.add(re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1))
+    deadline, ahead = time.monotonic() + 90, None
+    while ahead is None and time.monotonic() < deadline:
+        ahead = next((k for k in _kernel_ids(learner_server)
+                      if (started_env(learner_server, k) or {}).get("VOILA_PREHEAT") == "True"), None)
+        time.sleep(0.5)
+    assert ahead, "the next lesson was not run ahead"
+    time.sleep(IDLE_CULL * 4)  # the culler has had several turns
+    assert ahead in _kernel_ids(learner_server), "the idle culler stopped the next lesson run ahead"
+    with urllib.request.urlopen(
+            learner_server.url("/voila/render/modules/01-models-of-mentoring.ipynb"),
+            timeout=120) as response:
+        html = response.read().decode()
+    assert re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1) == ahead, \
+        "the Next click was not answered by the lesson run ahead"

@@ -344,11 +344,20 @@ class NextLessonKernelManager(_NextLessonBase):
         finally:
             client.stop_channels()
 
+    def _waiting(self) -> set[str]:
+        """The kernels idle by design: the spare and the next lesson run ahead.
+        The culler would stop the spare; the lesson run ahead it passes over
+        today only because Voila does not record its activity."""
+        waiting = set()
+        for task in [self._spare, *(self._pools.get(self._target, []) if self._target else [])]:
+            if task is not None and task.done() and not task.cancelled() and task.exception() is None:
+                result = task.result()
+                waiting.add(result["kernel_id"] if isinstance(result, dict) else result)
+        return waiting
+
     async def cull_kernel_if_idle(self, kernel_id: str):
-        spare = self._spare
-        if spare is not None and spare.done() and not spare.cancelled() \
-                and spare.exception() is None and spare.result() == kernel_id:
-            return  # the spare is idle by design
+        if kernel_id in self._waiting():
+            return  # waiting for the learner, however long they read
         return await super().cull_kernel_if_idle(kernel_id)
 
     async def shutdown_all(self, *args, **kwargs):
