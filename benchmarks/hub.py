@@ -67,7 +67,7 @@ def main() -> int:
     print(f"{'one student alone':28} {alone:8.2f} {1.0:13.2f}")
     print(f"{'median of the cohort':28} {median:8.2f} {median / alone:13.2f}")
     print(f"{'95th percentile':28} {p95:8.2f} {p95 / alone:13.2f}")
-    print(f"memory per user (server + Voila kernel): {per_user / 2**20:.0f} MiB; "
+    print(f"memory per user (server, Voila kernel, spare kernel): {per_user / 2**20:.0f} MiB; "
           f"hub and proxy: {hub_only / 2**20:.0f} MiB")
     if left:
         print(f"warning: processes left running: {left}")
