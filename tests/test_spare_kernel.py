@@ -183,9 +183,11 @@ def test_a_page_kernels_client_is_ready_once_the_kernel_answers_and_misses_no_ou
 
     from jupyter_client.manager import AsyncKernelManager
 
-    from mentorkit.kernels import PromptClient
+    from mentorkit.kernels import PromptClient, PromptKernelManager
 
     async def check() -> None:
+        # the learner's server manages each kernel with PromptKernelManager
+        assert PromptKernelManager().client_factory is PromptClient
         manager = AsyncKernelManager(kernel_name="python3")
         manager.client_factory = PromptClient
         await manager.start_kernel()

@@ -28,6 +28,8 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from traitlets import default
 
 # Run in the spare kernel once it has started (mentorkit.kernel.warm_up).
 WARM_UP = "from mentorkit.kernel import warm_up as _mk_warm_up\n_mk_warm_up()\ndel _mk_warm_up\n"
@@ -79,6 +81,23 @@ class PromptClient(AsyncKernelClient):
                     and msg["content"].get("execution_state") == "idle"):
                 return True
         return False
+
+
+class PromptKernelManager(ServerKernelManager):
+    """The Jupyter server's manager of one kernel, handing out ``PromptClient``
+    (to Voila's page runs and the spare's moves; JupyterLab's own connections
+    do not use clients)."""
+
+    @default("client_factory")
+    def _prompt_client(self):
+        return PromptClient
+
+
+def _finished(task) -> object | None:
+    """What a finished task returned; None while it runs, or if it failed or was cancelled."""
+    if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+        return None
+    return task.result()
 
 
 # -- the next lesson, rendered before the learner asks for it ----------------------------
@@ -197,17 +216,9 @@ class NextLessonKernelManager(_NextLessonBase):
     *Next* click is answered from it. One extra kernel, not one per page.
     """
 
-    def _create_kernel_manager_factory(self):
-        """Every kernel's manager hands out ``PromptClient`` (Voila's page runs,
-        the spare's moves); JupyterLab's own connections do not use clients."""
-        create = super()._create_kernel_manager_factory()
-
-        def create_prompt(*args, **kwargs):
-            manager = create(*args, **kwargs)
-            manager.client_factory = PromptClient
-            return manager
-
-        return create_prompt
+    @default("kernel_manager_class")
+    def _prompt_kernels(self):
+        return f"{__name__}.PromptKernelManager"
 
     def __init__(self, **kwargs):
         # VoilaKernelManager.__init__ expects the standalone app as its parent;
@@ -258,9 +269,10 @@ class NextLessonKernelManager(_NextLessonBase):
             self.fill_if_needed(notebook_name=target)
 
     def _discard(self, task) -> None:
-        if task.cancelled() or task.exception() is not None:
+        rendered = _finished(task)
+        if rendered is None:
             return
-        kernel_id = task.result()["kernel_id"]
+        kernel_id = rendered["kernel_id"]
         if kernel_id in self:
             asyncio.ensure_future(self.shutdown_kernel(kernel_id, now=True))
 
@@ -348,12 +360,11 @@ class NextLessonKernelManager(_NextLessonBase):
         """The kernels idle by design: the spare and the next lesson run ahead.
         The culler would stop the spare; the lesson run ahead it passes over
         today only because Voila does not record its activity."""
-        waiting = set()
-        for task in [self._spare, *(self._pools.get(self._target, []) if self._target else [])]:
-            if task is not None and task.done() and not task.cancelled() and task.exception() is None:
-                result = task.result()
-                waiting.add(result["kernel_id"] if isinstance(result, dict) else result)
-        return waiting
+        waiting = {_finished(self._spare)}
+        for task in self._pools.get(self._target, []) if self._target else []:
+            rendered = _finished(task)
+            waiting.add(rendered and rendered["kernel_id"])
+        return waiting - {None}
 
     async def cull_kernel_if_idle(self, kernel_id: str):
         if kernel_id in self._waiting():
