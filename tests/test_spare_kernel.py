@@ -43,6 +43,7 @@ print("PROBE" + json.dumps({
 '''
 SERVED: set[str] = set()  # kernels that have served a page: no longer the spare
 IDLE_CULL = 3  # seconds: the server culls idle kernels quickly, so a test can see the spare is spared
+LEAVE = 5  # seconds between a page left and its kernel's shutdown, long here to be seen
 
 
 def _notebook(code: str) -> str:
@@ -68,7 +69,7 @@ def learner_server(tmp_path_factory):
            "MENTORKIT_HOME": str(folder / "learner")}
     argv = launch.server_argv(folder, port, token) + [
         f"--MappingKernelManager.cull_idle_timeout={IDLE_CULL}",
-        "--MappingKernelManager.cull_interval=1"]
+        "--MappingKernelManager.cull_interval=1", f"--NextLessonKernelManager.leave_delay={LEAVE}"]
     with Server(argv, port, cwd=folder, env=env, token=token) as server:
         server.start("/api/status")
         server.folder = folder
@@ -142,6 +143,42 @@ def test_jupyterlab_never_gets_the_spare_and_the_culler_leaves_it(learner_server
         time.sleep(0.5)
     assert lab_kernel not in _kernel_ids(learner_server), "the idle culler is not running"
     assert spare in _kernel_ids(learner_server), "the idle culler stopped the spare kernel"
+
+
+def _request(server, path: str, method: str) -> int:
+    request = urllib.request.Request(server.url(path), method=method,
+                                     data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.status
+
+
+@pytest.mark.slow
+def test_a_left_pages_kernel_stops_a_moment_later_and_any_other_kernel_at_once(learner_server):
+    """Voila's page asks for its kernel to be shut down when the learner leaves
+    it (mentorkit/kernels.py): that kernel's exit would compete with the next
+    page for the processor, so it waits ``leave_delay``; a kernel stopped from
+    JupyterLab stops at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kernel, _ = _render(learner_server, "probe/where.ipynb")
+    with ThreadPoolExecutor(3) as pool:
+        left = pool.submit(_request, learner_server, f"/voila/api/shutdown/{kernel}", "POST")
+        time.sleep(1.5)
+        assert not left.done() and kernel in _kernel_ids(learner_server), \
+            "the left page's kernel was stopped at once"
+        # the page asking twice (or the culler meanwhile) changes nothing
+        again = pool.submit(_request, learner_server, f"/voila/api/shutdown/{kernel}", "POST")
+        assert again.result(timeout=10) == 204
+        assert left.result(timeout=LEAVE + 30) == 204
+        assert kernel not in _kernel_ids(learner_server), "the left page's kernel still runs"
+
+        create = urllib.request.Request(learner_server.url("/api/kernels"), method="POST",
+                                        data=b"{}", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(create, timeout=60) as response:
+            lab_kernel = json.loads(response.read())["id"]
+        stopping = pool.submit(_request, learner_server, f"/api/kernels/{lab_kernel}", "DELETE")
+        assert stopping.result(timeout=LEAVE - 1) == 204, "JupyterLab's kernel waited as a page's does"
+        assert lab_kernel not in _kernel_ids(learner_server)
 
 
 # -- Voila's templates compiled once per server -------------------------------------------

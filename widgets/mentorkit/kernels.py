@@ -15,6 +15,11 @@ page's folder and request when Voila asks for a kernel. A new spare is
 started a moment after the old one is taken, so that its start does not
 compete with the page being served.
 
+A page the learner leaves gives its kernel back (Voila's front end asks on
+unload), and the manager stops that kernel a moment later, once the next page
+has been drawn: a kernel's exit takes the processor for a tenth of a second or
+so, which the browser, drawing the new page on the same machine, needs more.
+
 Configuration: ``ServerApp.kernel_manager_class`` names the class, in
 ``share/jupyter/learner/jupyter_server_config.json`` (make start, Binder), in the
 hub's configuration for participants, and in the Kubernetes values.
@@ -29,7 +34,7 @@ from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
-from traitlets import default
+from traitlets import Float, default
 
 # Run in the spare kernel once it has started (mentorkit.kernel.warm_up).
 WARM_UP = "from mentorkit.kernel import warm_up as _mk_warm_up\n_mk_warm_up()\ndel _mk_warm_up\n"
@@ -238,6 +243,9 @@ class NextLessonKernelManager(_NextLessonBase):
         self._spare_env: dict[str, str] = {}
         self._spare_waiting = False
         self._closing = False
+        # kernels Voila gave to pages, and those whose page was left, stopping soon
+        self._page_kernels: set[str] = set()
+        self._leaving: set[str] = set()
         try:
             from tornado.ioloop import IOLoop
 
@@ -286,6 +294,7 @@ class NextLessonKernelManager(_NextLessonBase):
         if kernel_id is None:
             kernel_id = await super().start_kernel(kernel_name=kernel_name, **kwargs)
         if page:
+            self._page_kernels.add(kernel_id)
             self._page_rendered(script.split("voila/render/", 1)[1])
             self._keep_spare(self.spare_delay)
         return kernel_id
@@ -371,6 +380,30 @@ class NextLessonKernelManager(_NextLessonBase):
             return  # waiting for the learner, however long they read
         return await super().cull_kernel_if_idle(kernel_id)
 
+    # -- a page left ---------------------------------------------------------------------
+    leave_delay = Float(2.0, config=True, help=(
+        "Seconds between a learner leaving a page (Voila asks for its kernel to be shut "
+        "down) and the kernel's shutdown, so that its exit does not take the processor "
+        "from the page the learner opened next."))
+
+    async def shutdown_kernel(self, kernel_id, now=False, restart=False):
+        """A page's kernel, once its page is left, is shut down after
+        ``leave_delay``; any other shutdown (JupyterLab's, a forced one, the
+        server's own at exit) at once."""
+        if kernel_id in self._leaving and not self._closing:
+            return  # already on its way out
+        wait = not (now or restart or self._closing) and kernel_id in self._page_kernels
+        self._leaving.add(kernel_id)
+        try:
+            if wait:
+                await asyncio.sleep(self.leave_delay)
+                if kernel_id not in self or self._closing:  # stopped meanwhile
+                    return
+            return await super().shutdown_kernel(kernel_id, now=now, restart=restart)
+        finally:
+            self._leaving.discard(kernel_id)
+            self._page_kernels.discard(kernel_id)
+
     async def shutdown_all(self, *args, **kwargs):
         self._closing = True
         if self._spare is not None and not self._spare.done():
@@ -386,6 +419,7 @@ class NextLessonKernelManager(_NextLessonBase):
         finally:
             self._taking = False
         self._target = None
+        self._page_kernels.add(result[2])  # (render task, what is rendered, kernel id)
         self._page_rendered(notebook_name)
         return result
 
