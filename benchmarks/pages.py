@@ -178,6 +178,9 @@ class Bench:
         """MiB held by the server, by the kernel of one open lesson page, and by
         the kernels waiting for the next page."""
         server_pid = self.server.proc.pid
+        if self.session is not None:  # one page open, as a participant has: not the Next clicks' too
+            self.session[0].close()
+            self.session = None
         context, page = self._open(self.lessons[5])
         try:
             page.goto(self.server.url(f"/voila/render/{self.lessons[5]}"), wait_until="commit",

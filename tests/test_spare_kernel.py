@@ -181,6 +181,53 @@ def test_a_left_pages_kernel_stops_a_moment_later_and_any_other_kernel_at_once(l
         assert lab_kernel not in _kernel_ids(learner_server)
 
 
+def _started_at(server, kernel_id: str) -> float | None:
+    """When a kernel's process started (seconds since the epoch), or None."""
+    import psutil
+
+    for child in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if any(f"kernel-{kernel_id}.json" in part for part in child.cmdline()):
+                return child.create_time()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return None
+
+
+@pytest.mark.slow
+def test_the_new_spare_and_the_next_lesson_start_once_the_page_has_been_drawn(learner_server):
+    """Starting a kernel takes the processor for about a second. After a page
+    is served, the new spare kernel and the next lesson's run wait until the
+    page's browser has connected to its kernel (its scripts have run, its
+    widgets are being drawn), not a fixed time that a slow machine overruns."""
+    import websocket
+
+    spare_kernel(learner_server)
+    with urllib.request.urlopen(learner_server.url("/voila/render/modules/00-welcome.ipynb"),
+                                timeout=120) as response:
+        kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', response.read().decode()).group(1)
+    SERVED.add(kernel)
+    time.sleep(2.5)  # the page's scripts still loading in a browser
+    connected = time.time()
+    socket = websocket.create_connection(
+        learner_server.url(f"/api/kernels/{kernel}/channels").replace("http://", "ws://", 1),
+        timeout=30)
+    try:
+        spare = spare_kernel(learner_server)
+        deadline, ahead = time.monotonic() + 60, []
+        while not ahead and time.monotonic() < deadline:
+            ahead = [k for k in _kernel_ids(learner_server)
+                     if (started_env(learner_server, k) or {}).get("VOILA_PREHEAT") == "True"]
+            time.sleep(0.3)
+        assert ahead, "the next lesson was not run ahead"
+        for name, started in (("the spare", _started_at(learner_server, spare)),
+                              ("the next lesson", _started_at(learner_server, ahead[0]))):
+            assert started is not None and started >= connected - 0.05, \
+                f"{name} started {connected - started:.1f} s before the page was drawn"
+    finally:
+        socket.close()
+
+
 # -- Voila's templates compiled once per server -------------------------------------------
 def test_voilas_exporters_share_compiled_templates_and_an_edited_template_is_compiled_again(tmp_path):
     from voila.exporter import VoilaExporter
@@ -206,6 +253,57 @@ def test_voilas_exporters_share_compiled_templates_and_an_edited_template_is_com
     assert render() == "first 2"  # a second exporter, from the cache
     template.write_text("second {{ 2 + 2 }}", encoding="utf-8")
     assert render() == "second 4", "an edited template was served from the cache"
+
+
+def test_voilas_exporters_convert_a_cells_text_once_and_an_image_every_time(tmp_path):
+    """Voila converts every Markdown cell to HTML for every page it serves; the
+    course's server keeps each cell's HTML by its source, except for cells
+    with images, which Voila inlines from their files."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+    from voila.exporter import VoilaExporter
+
+    import mentorkit.kernels  # noqa: F401  (the server imports it as its kernel manager)
+
+    contents = FileContentsManager(root_dir=str(tmp_path))
+
+    def convert(source: str) -> str:  # a new exporter for each page, as Voila makes them
+        return VoilaExporter(contents_manager=contents).markdown2html({"cell": {"source": source}},
+                                                                       source)
+
+    text = "## Feedback\n\nAsk *before* you advise."
+    first = convert(text)
+    assert "<em>before</em>" in first and "<h2" in first
+    assert convert(text) is first, "the same text was converted again for another page"
+    assert "Then listen." in convert(text + " Then listen."), "an edited cell was served from the cache"
+    (tmp_path / "dot.svg").write_text("<svg>one</svg>", encoding="utf-8")
+    image = "![a dot](dot.svg)"
+    before = convert(image)
+    (tmp_path / "dot.svg").write_text("<svg>two</svg>", encoding="utf-8")
+    assert convert(image) != before, "a changed image was served from the cache"
+
+
+def test_the_dates_in_kernel_messages_are_read_as_jupyter_client_reads_them():
+    from datetime import timezone
+
+    from dateutil.parser import isoparse
+    from jupyter_client import jsonutil
+    from jupyter_client.session import Session
+
+    import mentorkit.kernels  # noqa: F401  (the server imports it as its kernel manager)
+
+    for text in ("2026-12-05T08:29:25.810123Z", "2026-12-05T08:29:25Z", "2026-12-05T08:29:25.81+00:00",
+                 "2026-12-05T08:29:25.810123+0530", "2026-12-05T08:29:25.8-01:00"):
+        assert jsonutil.parse_date(text) == isoparse(text), text
+    # read by Python's own reader (dateutil's gives its own UTC, tzutc)
+    assert jsonutil.parse_date("2026-12-05T08:29:25.810123Z").tzinfo is timezone.utc
+    assert jsonutil.parse_date("msg-2026") == "msg-2026" and jsonutil.parse_date(None) is None
+    with pytest.warns(DeprecationWarning):  # no time zone: jupyter_client's reading, local time
+        assert jsonutil.parse_date("2026-12-05T08:29:25").tzinfo is not None
+    session = Session(key=b"course")
+    message = session.msg("status", {"execution_state": "idle"})
+    _, parts = session.feed_identities(session.serialize(message))
+    read = session.deserialize(parts)
+    assert read["header"]["date"] == message["header"]["date"] and read["content"] == message["content"]
 
 
 # -- a kernel client ready when the kernel has answered --------------------------------

@@ -11,14 +11,20 @@ after the one being read. The *Next* click is then answered at once.
 Any other page (a first visit, a link from the middle of a lesson, a page
 reloaded) is given the *spare kernel*: one kernel the manager keeps started,
 with the course's page modules already imported, and which it moves to the
-page's folder and request when Voila asks for a kernel. A new spare is
-started a moment after the old one is taken, so that its start does not
-compete with the page being served.
+page's folder and request when Voila asks for a kernel.
+
+Starting a kernel takes the processor for about a second, so the new spare
+and the next lesson's run both wait until the page just served has been
+drawn (its browser has connected to its kernel), and do not compete with it.
 
 A page the learner leaves gives its kernel back (Voila's front end asks on
 unload), and the manager stops that kernel a moment later, once the next page
 has been drawn: a kernel's exit takes the processor for a tenth of a second or
 so, which the browser, drawing the new page on the same machine, needs more.
+
+The server's own work for a page is lightened too: Voila's templates are
+compiled once, the lessons' Markdown converted once, and the dates in kernel
+messages read with Python's own parser.
 
 Configuration: ``ServerApp.kernel_manager_class`` names the class, in
 ``share/jupyter/learner/jupyter_server_config.json`` (make start, Binder), in the
@@ -179,6 +185,79 @@ def _share_compiled_templates() -> None:
 _share_compiled_templates()
 
 
+# -- the lessons' text, converted once per server ----------------------------------------
+def _share_rendered_markdown() -> None:
+    """Voila converts every Markdown cell to HTML (with mistune) each time it
+    serves a page, and a lesson is mostly text: about a tenth of the server's
+    work for a lesson. The HTML of a cell depends only on its source and the
+    exporter's settings, so it is kept, per server, by source. Cells with
+    attachments or images are converted every time (Voila inlines an image from
+    its file, which may change), and so is everything when Voila is configured
+    with another Markdown renderer."""
+    from jinja2 import pass_context
+    from voila.exporter import VoilaExporter, VoilaMarkdownRenderer
+
+    if getattr(VoilaExporter.markdown2html, "_mentorkit", False):
+        return
+    convert = VoilaExporter.markdown2html
+    converted: dict[tuple[str, str], str] = {}
+
+    @pass_context
+    def markdown2html(self, context, source):
+        cell = context.get("cell") or {}
+        if (self.markdown_renderer_class is not VoilaMarkdownRenderer or cell.get("attachments")
+                or "![" in source or "<img" in source.lower()):
+            return convert(self, context, source)
+        key = (source, self.anchor_link_text)
+        html = converted.get(key)
+        if html is None:
+            html = convert(self, context, source)
+            if len(converted) >= 4096:  # a course holds a few hundred cells; never grow without end
+                converted.clear()
+            converted[key] = html
+        return html
+
+    markdown2html._mentorkit = True
+    VoilaExporter.markdown2html = markdown2html
+
+
+_share_rendered_markdown()
+
+
+# -- the dates in kernel messages, read quickly ------------------------------------------
+def _read_dates_quickly() -> None:
+    """The server reads every message a kernel sends twice (the page's client,
+    the activity watcher), and jupyter_client parses the dates in each
+    message's headers with dateutil's general ISO 8601 parser. A lesson with
+    two hundred widgets sends several hundred messages, so that came to about a
+    sixth of the server's work for a page. Python's own
+    ``datetime.fromisoformat`` reads the same strings (those jupyter_client's
+    pattern accepts) some fifty times faster; anything it cannot read, or reads
+    without a time zone, still goes to jupyter_client's parser."""
+    from datetime import datetime
+
+    from jupyter_client import jsonutil
+
+    if getattr(jsonutil.parse_date, "_mentorkit", False):
+        return
+    parse, pattern = jsonutil.parse_date, jsonutil.ISO8601_PAT
+
+    def parse_date(text):
+        if not isinstance(text, str) or not pattern.match(text):
+            return parse(text)
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            return parse(text)
+        return when if when.tzinfo is not None else parse(text)
+
+    parse_date._mentorkit = True
+    jsonutil.parse_date = parse_date
+
+
+_read_dates_quickly()
+
+
 # -- the widget extensions' scripts, kept by the browser ----------------------------------
 def _cache_widget_scripts(server_app) -> None:
     """Every Voila page loads the widget extensions' scripts
@@ -243,6 +322,8 @@ class NextLessonKernelManager(_NextLessonBase):
         self._spare_env: dict[str, str] = {}
         self._spare_waiting = False
         self._closing = False
+        self._drawing: str | None = None  # the page whose drawing the next lesson waits for
+        self._connected: dict[str, asyncio.Event] = {}  # pages not yet connected to their kernel
         # kernels Voila gave to pages, and those whose page was left, stopping soon
         self._page_kernels: set[str] = set()
         self._leaving: set[str] = set()
@@ -260,8 +341,43 @@ class NextLessonKernelManager(_NextLessonBase):
             self.log.warning("mentorkit: the widget scripts stay uncached: %s", error)
         self._keep_spare(0.0)
 
+    # -- background work waits until the page is drawn -----------------------------------
+    drawn_after = 0.5  # seconds from a page's connecting to its kernel until its widgets are drawn
+    drawn_wait = 4.0  # seconds to wait at most for a page that never connects (no browser)
+
+    async def _page_drawn(self, kernel_id: str | None) -> None:
+        """Return once the page served with ``kernel_id`` has been drawn: its
+        browser connects to the kernel when the page's scripts have run, and
+        draws the widgets in the moment after. Starting a kernel (the next
+        lesson's, the spare) takes the processor for about a second; started
+        after this, it does not slow the page the learner is waiting for,
+        however quick or slow the machine."""
+        if kernel_id is None:
+            return
+        if not self._kernel_connections.get(kernel_id):
+            connected = self._connected.setdefault(kernel_id, asyncio.Event())
+            try:
+                await asyncio.wait_for(connected.wait(), self.drawn_wait)
+            except asyncio.TimeoutError:
+                pass
+        await asyncio.sleep(self.drawn_after)
+
+    def notify_connect(self, kernel_id):
+        """The Jupyter server's notice of a browser connecting to a kernel."""
+        super().notify_connect(kernel_id)
+        connected = self._connected.pop(kernel_id, None)
+        if connected is not None:
+            connected.set()
+
+    async def _after_drawn(self, kernel_id: str | None, delay: float, work):
+        if kernel_id is None:
+            await asyncio.sleep(delay)
+        else:
+            await self._page_drawn(kernel_id)
+        return await work
+
     # which page to have ready
-    def _page_rendered(self, path: str) -> None:
+    def _page_rendered(self, path: str, kernel_id: str | None = None) -> None:
         if self._nexts is None:
             try:
                 self._nexts = _next_lessons()
@@ -274,6 +390,7 @@ class NextLessonKernelManager(_NextLessonBase):
             task.add_done_callback(self._discard)
         self._target = target
         if target:
+            self._drawing = kernel_id
             self.fill_if_needed(notebook_name=target)
 
     def _discard(self, task) -> None:
@@ -295,19 +412,20 @@ class NextLessonKernelManager(_NextLessonBase):
             kernel_id = await super().start_kernel(kernel_name=kernel_name, **kwargs)
         if page:
             self._page_kernels.add(kernel_id)
-            self._page_rendered(script.split("voila/render/", 1)[1])
-            self._keep_spare(self.spare_delay)
+            self._page_rendered(script.split("voila/render/", 1)[1], kernel_id)
+            self._keep_spare(self.spare_delay, after=kernel_id)
         return kernel_id
 
     # -- the spare kernel ---------------------------------------------------------------
-    spare_delay = 2.0  # seconds between a spare being taken and the next one starting
+    spare_delay = 0.5  # seconds between the page that took the spare being drawn and a new one
 
-    def _keep_spare(self, delay: float) -> None:
+    def _keep_spare(self, delay: float, after: str | None = None) -> None:
         if self._spare is None and not self._closing:
-            self._spare_waiting = delay > 0
-            self._spare = asyncio.ensure_future(self._start_spare(delay))
+            self._spare_waiting = delay > 0 or after is not None
+            self._spare = asyncio.ensure_future(self._start_spare(delay, after))
 
-    async def _start_spare(self, delay: float) -> str:
+    async def _start_spare(self, delay: float, after: str | None = None) -> str:
+        await self._page_drawn(after)
         if delay:
             await asyncio.sleep(delay)
         self._spare_waiting = False
@@ -403,6 +521,7 @@ class NextLessonKernelManager(_NextLessonBase):
         finally:
             self._leaving.discard(kernel_id)
             self._page_kernels.discard(kernel_id)
+            self._connected.pop(kernel_id, None)
 
     async def shutdown_all(self, *args, **kwargs):
         self._closing = True
@@ -420,12 +539,10 @@ class NextLessonKernelManager(_NextLessonBase):
             self._taking = False
         self._target = None
         self._page_kernels.add(result[2])  # (render task, what is rendered, kernel id)
-        self._page_rendered(notebook_name)
+        self._page_rendered(notebook_name, result[2])
         return result
 
     def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None, **kwargs):
-        from voila.voila_kernel_manager import wait_before
-
         if self._taking or notebook_name is None or notebook_name != self._target:
             return
         pool = self._pools.setdefault(notebook_name, [])
@@ -435,8 +552,9 @@ class NextLessonKernelManager(_NextLessonBase):
         env = {**os.environ, "VOILA_BASE_URL": base_url, "VOILA_SERVER_URL": base_url,
                "VOILA_APP_PORT": str(self.parent.port), "VOILA_PREHEAT": "True"}
         start = self._initialize(notebook_name, None, path=os.path.dirname(notebook_name), env=env)
+        after, self._drawing = (self._drawing if delay is None else None), None
         pool.append(asyncio.get_event_loop().create_task(
-            wait_before(self.fill_delay if delay is None else delay, start)))
+            self._after_drawn(after, self.fill_delay if delay is None else delay, start)))
 
     def _notebook_renderer_factory(self, notebook_path=None):
         from voila.notebook_renderer import NotebookRenderer
