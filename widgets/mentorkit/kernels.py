@@ -369,6 +369,15 @@ class NextLessonKernelManager(_NextLessonBase):
         if connected is not None:
             connected.set()
 
+    def notify_disconnect(self, kernel_id):
+        """The Jupyter server's notice of a browser's connection closing. A page
+        left can be counted out twice while its kernel waits ``leave_delay``; a
+        count below zero would read as "connected" to the idle culler, which
+        would then never stop that kernel, so it stops at zero."""
+        super().notify_disconnect(kernel_id)
+        if self._kernel_connections.get(kernel_id, 0) < 0:
+            self._kernel_connections[kernel_id] = 0
+
     async def _after_drawn(self, kernel_id: str | None, delay: float, work):
         if kernel_id is None:
             await asyncio.sleep(delay)
