@@ -24,18 +24,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def started_env(server: Server, kernel_id: str) -> dict[str, str] | None:
-    """The environment one of the server's kernels was started with (read from
-    its process), or None when no such kernel process runs."""
+def kernel_process(server: Server, kernel_id: str, read=lambda process: process):
+    """``read`` of the process of one of the server's kernels (the process
+    itself by default), or None when no such kernel process runs."""
     import psutil
 
     for child in psutil.Process(server.proc.pid).children(recursive=True):
         try:
             if any(f"kernel-{kernel_id}.json" in part for part in child.cmdline()):
-                return child.environ()
+                return read(child)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return None
+
+
+def started_env(server: Server, kernel_id: str) -> dict[str, str] | None:
+    """The environment one of the server's kernels was started with (read from
+    its process), or None when no such kernel process runs."""
+    return kernel_process(server, kernel_id, lambda process: process.environ())
 
 
 class Server:

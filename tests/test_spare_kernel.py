@@ -27,7 +27,7 @@ import pytest
 
 from mentorkit import launch
 
-from .servers import ROOT, Server, free_port, started_env
+from .servers import ROOT, Server, free_port, kernel_process, started_env
 
 PROBE = r'''
 import json, os, sys
@@ -183,15 +183,7 @@ def test_a_left_pages_kernel_stops_a_moment_later_and_any_other_kernel_at_once(l
 
 def _started_at(server, kernel_id: str) -> float | None:
     """When a kernel's process started (seconds since the epoch), or None."""
-    import psutil
-
-    for child in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if any(f"kernel-{kernel_id}.json" in part for part in child.cmdline()):
-                return child.create_time()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return None
+    return kernel_process(server, kernel_id, lambda process: process.create_time())
 
 
 @pytest.mark.slow
