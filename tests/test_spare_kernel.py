@@ -298,6 +298,23 @@ def test_the_dates_in_kernel_messages_are_read_as_jupyter_client_reads_them():
     assert read["header"]["date"] == message["header"]["date"] and read["content"] == message["content"]
 
 
+def test_a_connection_counted_out_twice_leaves_the_count_at_zero():
+    """jupyter_server can report one browser's connection closing twice (the
+    websocket's close, and a message arriving on its closed channel). Its
+    culler reads any count but zero as "connected", so a count of -1 would
+    keep a left page's kernel running for good."""
+    from mentorkit.kernels import NextLessonKernelManager
+
+    manager = NextLessonKernelManager.__new__(NextLessonKernelManager)  # the counting alone
+    manager._kernel_connections, manager._connected = {"page": 0}, {}
+    manager.notify_connect("page")
+    manager.notify_disconnect("page")
+    manager.notify_disconnect("page")
+    assert manager._kernel_connections["page"] == 0
+    manager.notify_connect("page")
+    assert manager._kernel_connections["page"] == 1, "a later connection is counted"
+
+
 # -- a kernel client ready when the kernel has answered --------------------------------
 def test_a_page_kernels_client_is_ready_once_the_kernel_answers_and_misses_no_output():
     """Every page connects a client to its kernel and waits until it is ready

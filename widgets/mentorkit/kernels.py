@@ -322,7 +322,6 @@ class NextLessonKernelManager(_NextLessonBase):
         self._spare_env: dict[str, str] = {}
         self._spare_waiting = False
         self._closing = False
-        self._drawing: str | None = None  # the page whose drawing the next lesson waits for
         self._connected: dict[str, asyncio.Event] = {}  # pages not yet connected to their kernel
         # kernels Voila gave to pages, and those whose page was left, stopping soon
         self._page_kernels: set[str] = set()
@@ -378,12 +377,13 @@ class NextLessonKernelManager(_NextLessonBase):
         if self._kernel_connections.get(kernel_id, 0) < 0:
             self._kernel_connections[kernel_id] = 0
 
-    async def _after_drawn(self, kernel_id: str | None, delay: float, work):
-        if kernel_id is None:
+    async def _later(self, after: str | None, delay: float, work=None):
+        """Wait until the page served with kernel ``after`` is drawn (if there
+        is one), then ``delay`` seconds more; then await ``work``, if given."""
+        await self._page_drawn(after)
+        if delay:
             await asyncio.sleep(delay)
-        else:
-            await self._page_drawn(kernel_id)
-        return await work
+        return None if work is None else await work
 
     # which page to have ready
     def _page_rendered(self, path: str, kernel_id: str | None = None) -> None:
@@ -399,8 +399,7 @@ class NextLessonKernelManager(_NextLessonBase):
             task.add_done_callback(self._discard)
         self._target = target
         if target:
-            self._drawing = kernel_id
-            self.fill_if_needed(notebook_name=target)
+            self.fill_if_needed(notebook_name=target, after=kernel_id)
 
     def _discard(self, task) -> None:
         rendered = _finished(task)
@@ -434,9 +433,7 @@ class NextLessonKernelManager(_NextLessonBase):
             self._spare = asyncio.ensure_future(self._start_spare(delay, after))
 
     async def _start_spare(self, delay: float, after: str | None = None) -> str:
-        await self._page_drawn(after)
-        if delay:
-            await asyncio.sleep(delay)
+        await self._later(after, delay)
         self._spare_waiting = False
         from voila import __version__ as voila_version
 
@@ -551,7 +548,11 @@ class NextLessonKernelManager(_NextLessonBase):
         self._page_rendered(notebook_name, result[2])
         return result
 
-    def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None, **kwargs):
+    def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None,
+                       after: str | None = None, **kwargs):
+        """Run ``notebook_name`` ahead, if it is the page to have ready; once
+        the page served with kernel ``after`` is drawn, or without one after
+        ``delay`` (Voila's ``fill_delay`` by default)."""
         if self._taking or notebook_name is None or notebook_name != self._target:
             return
         pool = self._pools.setdefault(notebook_name, [])
@@ -561,9 +562,8 @@ class NextLessonKernelManager(_NextLessonBase):
         env = {**os.environ, "VOILA_BASE_URL": base_url, "VOILA_SERVER_URL": base_url,
                "VOILA_APP_PORT": str(self.parent.port), "VOILA_PREHEAT": "True"}
         start = self._initialize(notebook_name, None, path=os.path.dirname(notebook_name), env=env)
-        after, self._drawing = (self._drawing if delay is None else None), None
-        pool.append(asyncio.get_event_loop().create_task(
-            self._after_drawn(after, self.fill_delay if delay is None else delay, start)))
+        wait = 0 if after is not None else self.fill_delay if delay is None else delay
+        pool.append(asyncio.get_event_loop().create_task(self._later(after, wait, start)))
 
     def _notebook_renderer_factory(self, notebook_path=None):
         from voila.notebook_renderer import NotebookRenderer
