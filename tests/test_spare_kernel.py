@@ -298,21 +298,53 @@ def test_the_dates_in_kernel_messages_are_read_as_jupyter_client_reads_them():
     assert read["header"]["date"] == message["header"]["date"] and read["content"] == message["content"]
 
 
-def test_a_connection_counted_out_twice_leaves_the_count_at_zero():
-    """jupyter_server can report one browser's connection closing twice (the
-    websocket's close, and a message arriving on its closed channel). Its
-    culler reads any count but zero as "connected", so a count of -1 would
-    keep a left page's kernel running for good."""
-    from mentorkit.kernels import NextLessonKernelManager
+def _connections(server, kernel_id: str) -> int | None:
+    with urllib.request.urlopen(server.url("/api/kernels"), timeout=10) as response:
+        return next((k["connections"] for k in json.loads(response.read()) if k["id"] == kernel_id),
+                    None)
 
-    manager = NextLessonKernelManager.__new__(NextLessonKernelManager)  # the counting alone
-    manager._kernel_connections, manager._connected = {"page": 0}, {}
-    manager.notify_connect("page")
-    manager.notify_disconnect("page")
-    manager.notify_disconnect("page")
-    assert manager._kernel_connections["page"] == 0
-    manager.notify_connect("page")
-    assert manager._kernel_connections["page"] == 1, "a later connection is counted"
+
+def _new_kernel(server) -> str:
+    create = urllib.request.Request(server.url("/api/kernels"), method="POST", data=b"{}",
+                                    headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(create, timeout=60) as response:
+        return json.loads(response.read())["id"]  # its process started, not yet answering
+
+
+def _connect(server, kernel_id: str):
+    """A browser's websocket to a kernel, asked for (the handshake sent) on a raw socket."""
+    import socket
+
+    browser = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    address = f"/api/kernels/{kernel_id}/channels?session_id={secrets.token_hex(4)}&token={server.token}"
+    browser.sendall((f"GET {address} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+                     "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: bWVudG9ya2l0IGNvdXJzZQ==\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    return browser
+
+
+@pytest.mark.slow
+def test_a_browser_gone_before_its_connection_opened_does_not_keep_the_kernel(learner_server):
+    """A page closed while its connection to a new kernel is being set up (the
+    server still waiting for the kernel's first answer): jupyter_server counts
+    the connection out and in unevenly, reads the kernel as connected for good,
+    and its idle culler never stops it. The course's kernel manager counts the
+    connections really open before it culls; a kernel a browser is still
+    connected to is left alone, however idle."""
+    kept, gone = _new_kernel(learner_server), _new_kernel(learner_server)
+    with _connect(learner_server, kept) as browser:
+        assert browser.recv(4096).startswith(b"HTTP/1.1 101"), "the websocket was not opened"
+        _connect(learner_server, gone).close()  # closed before the kernel answered
+        connected = time.monotonic()
+        deadline = connected + IDLE_CULL + 30
+        while gone in _kernel_ids(learner_server) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert gone not in _kernel_ids(learner_server), (
+            f"a kernel no browser is connected to was never culled "
+            f"({_connections(learner_server, gone)} connection(s) counted)")
+        time.sleep(max(0.0, connected + IDLE_CULL + 2 - time.monotonic()))  # idle long enough
+        assert _connections(learner_server, kept) == 1, "a connected page's kernel was culled"
 
 
 # -- a kernel client ready when the kernel has answered --------------------------------

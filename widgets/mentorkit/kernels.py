@@ -22,6 +22,10 @@ unload), and the manager stops that kernel a moment later, once the next page
 has been drawn: a kernel's exit takes the processor for a tenth of a second or
 so, which the browser, drawing the new page on the same machine, needs more.
 
+Before the idle culler looks at a kernel, its count of browsers connected is
+set from the websockets really open: jupyter_server's own count can drift when
+a page is closed at once, and a kernel it reads as connected is never culled.
+
 The server's own work for a page is lightened too: Voila's templates are
 compiled once, the lessons' Markdown converted once, and the dates in kernel
 messages read with Python's own parser.
@@ -368,14 +372,42 @@ class NextLessonKernelManager(_NextLessonBase):
         if connected is not None:
             connected.set()
 
-    def notify_disconnect(self, kernel_id):
-        """The Jupyter server's notice of a browser's connection closing. A page
-        left can be counted out twice while its kernel waits ``leave_delay``; a
-        count below zero would read as "connected" to the idle culler, which
-        would then never stop that kernel, so it stops at zero."""
-        super().notify_disconnect(kernel_id)
-        if self._kernel_connections.get(kernel_id, 0) < 0:
-            self._kernel_connections[kernel_id] = 0
+    def _open_connections(self, kernel_id: str) -> int | None:
+        """How many browsers are connected to a kernel now, read from the
+        server's open kernel websockets; None if the server's connection class
+        keeps no such list."""
+        from jupyter_server.services.kernels.connection.channels import (
+            ZMQChannelsWebsocketConnection,
+        )
+
+        kind = getattr(self.parent, "kernel_websocket_connection_class", None)
+        if not (isinstance(kind, type) and issubclass(kind, ZMQChannelsWebsocketConnection)):
+            return None
+        count = 0
+        for connection in list(ZMQChannelsWebsocketConnection._open_sockets):
+            socket = getattr(getattr(connection, "websocket_handler", None), "ws_connection", None)
+            if connection.kernel_id == kernel_id and socket is not None and not socket.is_closing():
+                count += 1
+        return count
+
+    def _count_connections(self, kernel_id: str) -> None:
+        """Set a kernel's connection count to the connections really open.
+
+        jupyter_server counts a connection in when it opens and out when it
+        closes, and the two can miss each other: a browser that goes while its
+        connection is being set up (the page closed at once) is counted out
+        before it is counted in, and never out again; one that goes as a
+        message arrives is counted out twice. Its culler reads any count but
+        zero as "connected" and would never stop such a kernel."""
+        counted = self._kernel_connections.get(kernel_id)
+        try:
+            open_now = self._open_connections(kernel_id)
+        except Exception:  # a jupyter_server without the list: its own count stands
+            open_now = None
+        if counted is not None and open_now is not None and counted != open_now:
+            self.log.debug("mentorkit: kernel %s had %d connection(s) counted, %d open",
+                           kernel_id, counted, open_now)
+            self._kernel_connections[kernel_id] = open_now
 
     async def _later(self, after: str | None, delay: float, work=None):
         """Wait until the page served with kernel ``after`` is drawn (if there
@@ -502,6 +534,7 @@ class NextLessonKernelManager(_NextLessonBase):
     async def cull_kernel_if_idle(self, kernel_id: str):
         if kernel_id in self._waiting():
             return  # waiting for the learner, however long they read
+        self._count_connections(kernel_id)
         return await super().cull_kernel_if_idle(kernel_id)
 
     # -- a page left ---------------------------------------------------------------------
