@@ -38,6 +38,44 @@ def arrive(hub: Hub, name: str) -> float:
     return time.monotonic() - start
 
 
+def settle(hub: Hub, kernels: int = 2, timeout: float = 120) -> None:
+    """Wait until every participant's server holds what it holds while its
+    participant reads: the page's kernel and the spare (started once the page
+    is drawn, or a few seconds after it is sent when, as here, no browser
+    connects). Memory measured before that misses the spare."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            # the servers and their kernels, which inherit the mark (as does the hub)
+            pids = set(hub.server_pids()) - {hub.proc.pid}
+            servers = [p for p in pids if psutil.Process(p).ppid() not in pids]
+            if all(len(psutil.Process(p).children()) >= kernels for p in servers):
+                return
+        except psutil.Error:  # a process came or went meanwhile: look again
+            pass
+        time.sleep(1)
+
+
+def servers_and_kernels(hub: Hub) -> list[tuple[float, list[float]]]:
+    """MiB, per participant's server: the server's own and each of its kernels'."""
+    import psutil
+
+    pids = set(hub.server_pids()) - {hub.proc.pid}  # the hub carries the mark too
+    found = []
+    for pid in pids:
+        try:
+            server = psutil.Process(pid)
+            if server.ppid() in pids:
+                continue  # a kernel: counted with its server
+            found.append((server.memory_info().rss / 2**20,
+                          [k.memory_info().rss / 2**20 for k in server.children()]))
+        except psutil.Error:
+            continue
+    return found
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -55,10 +93,13 @@ def main() -> int:
                 hub.token_for(name)
             hub_only = memory_of([hub.proc.pid])
             alone = arrive(hub, "alone")
-            alone_memory = memory_of(hub.server_pids()) - 0
+            settle(hub)
+            alone_memory = memory_of(hub.server_pids())
             with ThreadPoolExecutor(max_workers=len(names)) as pool:
                 times = list(pool.map(lambda n: arrive(hub, n), names))
+            settle(hub)
             total = memory_of(hub.server_pids())
+            parts = servers_and_kernels(hub)
             per_user = (total - alone_memory) / len(names)
             left = hub.stop()
     median, p95 = statistics.median(times), percentile(times, 0.95)
@@ -69,6 +110,9 @@ def main() -> int:
     print(f"{'95th percentile':28} {p95:8.2f} {p95 / alone:13.2f}")
     print(f"memory per user (server, Voila kernel, spare kernel): {per_user / 2**20:.0f} MiB; "
           f"hub and proxy: {hub_only / 2**20:.0f} MiB")
+    print(f"of which, the median participant: server {statistics.median(s for s, _ in parts):.0f} MiB, "
+          f"{statistics.median(len(k) for _, k in parts):.0f} kernels, "
+          f"{statistics.median(sum(k) for _, k in parts):.0f} MiB in kernels")
     if left:
         print(f"warning: processes left running: {left}")
     return 0

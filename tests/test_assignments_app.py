@@ -226,6 +226,15 @@ def test_the_page_address_can_name_an_assignment(monkeypatch):
     assert query_assignment() == ""
 
 
+def test_an_exchange_left_unconfigured_is_where_nbgrader_looks_for_it():
+    """A participant whose configuration names the course but not the
+    exchange's folder uses nbgrader's own default; the page must look there
+    too, or it treats them as self-paced."""
+    from nbgrader.exchange.default.exchange import Exchange
+
+    assert model.DEFAULT_EXCHANGE == Exchange.class_traits()["root"].default_value
+
+
 def test_outside_a_cohort_nothing_is_fetched(monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
     monkeypatch.chdir(tmp_path)

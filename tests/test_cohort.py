@@ -541,6 +541,37 @@ def test_to_discuss_names_what_moved_least_and_the_hardest_checks(timepoints, tm
     assert "and 8 more areas with the same change" in text
 
 
+def test_the_hardest_checks_are_named_by_their_question(tmp_path, monkeypatch):
+    """On a real assignment, the summary names a check as participants read it
+    (the form's "Question N: ..."), not by its cell id."""
+    from nbgrader.api import Gradebook
+
+    from mentorkit import assignments as forms
+    from mentorkit.gradebook import load, question_labels
+
+    from .cohort_fixtures import COURSE_ID, record_score
+
+    monkeypatch.setenv("PATH", str(BIN) + os.pathsep + os.environ["PATH"])
+    slug = "01-models-of-mentoring"
+    checks = forms.read_form(forms.release_path(slug), slug).checks
+    cells = [q.test_id or q.grade_id for q in checks]
+    db = tmp_path / "gradebook.db"
+    with Gradebook(f"sqlite:///{db}", COURSE_ID) as gb:
+        gb.update_or_create_student("rahmed", first_name="Rania", last_name="Ahmed")
+        gb.update_or_create_assignment(slug)
+        gb.update_or_create_notebook(slug, slug)
+        for cell in cells:
+            gb.update_or_create_grade_cell(cell, slug, slug, max_score=1, cell_type="code")
+        gb.add_submission(slug, "rahmed")
+        for number, cell in enumerate(cells):
+            record_score(gb.find_grade(cell, slug, slug, "rahmed"), 0 if number == 2 else 1, by_hand=False)
+        gb.db.commit()
+    hardest = cohort.hardest_checks(load(db), count=1)
+    assert [row["item"] for row in hardest] == [cells[2]]
+    assert hardest[0]["name"] == question_labels([slug])[(slug, cells[2])]
+    assert hardest[0]["name"].startswith(checks[2].title + ": ")
+
+
 def test_to_discuss_without_a_gradebook_says_so_plainly(timepoints, tmp_path, monkeypatch):
     from mentorkit.report import read_grades
 

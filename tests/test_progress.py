@@ -56,13 +56,29 @@ def test_the_map_reflects_lessons_scenarios_and_self_assessments(store):
     assert (scenes["busy-mentor"].status, scenes["busy-mentor"].detail) == (progress.DONE, "1 ending reached")
     assert scenes["first-meeting"].status == progress.STARTED
     assert scenes["saying-no"].status == progress.NOT_STARTED
-    assert by_id(state.of_kind("self-assessment"))["competencies"].detail == "pre"
+    assert by_id(state.of_kind("self-assessment"))["competencies"].detail == "Before the course"
 
     html = map_html(state)
     assert f"0 of {len(WRITTEN) - 1} lessons done (plus the welcome: done)" in html
     assert f"1 of {len(available())} scenarios done" in html
     row = re.search(r"<tr><td>2</td>.*?</tr>", html).group(0)
     assert "The mentor with no time" in row and "&#10003; done" in row
+
+
+def test_the_map_names_when_a_self_assessment_was_answered_as_the_app_does(store):
+    """Timepoints in the app's words, an old name counted as its new one (the
+    practices' first version kept its one set of answers as "current", now
+    "pre"), and "saved" for an app with one set of answers."""
+    store.save("practices", "current", {"answers": {}})
+    store.save("practices", "pre", {"answers": {}})
+    store.save("practices", "follow-up", {"answers": {}})
+    store.save("competencies", "then", {"answers": {}})
+    store.save("impostor-feelings", "current", {"answers": {}})
+    apps = by_id(progress.course_progress(store=store).of_kind("self-assessment"))
+    assert apps["practices"].detail == "Before the course, About six months after the course"
+    assert apps["competencies"].detail == "Looking back"
+    assert apps["impostor-feelings"].detail == "saved"
+    assert apps["network-map"].detail == ""
 
 
 def test_unticking_a_lesson_takes_it_off_the_map(store):

@@ -565,7 +565,7 @@ def mark(path: Path, form: Form, key: dict) -> dict[str, tuple[bool, str]]:
 
 # -- a cohort: nbgrader's exchange ------------------------------------------------------------------
 CONFIG_FILES = ("nbgrader_config.py", "nbgrader_config.json")
-DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"  # nbgrader's own default for Exchange.root
+DEFAULT_EXCHANGE = "/usr/local/share/nbgrader/exchange"  # nbgrader's own default for Exchange.root
 
 
 def nbgrader_config():

@@ -652,18 +652,28 @@ def _least(frame, count: int) -> tuple[list[dict], int]:
 def hardest_checks(grades, count: int = 3) -> list[dict]:
     """The knowledge checks (autograded cells) with the lowest mean share of
     their points, from an nbgrader gradebook read by :mod:`mentorkit.gradebook`:
-    lesson label, cell, a readable name, graded, and the mean share (0 to 1)."""
+    lesson label, cell, the question (or the cell id as words), graded, and the
+    mean share (0 to 1)."""
     from .gradebook import CHECK
 
     summary = grades.item_summary()
     checks = summary[(summary["kind"] == CHECK) & (summary["count"] > 0)]
     labels = dict(zip(grades.assignments["assignment"], grades.assignments["label"], strict=True))
     rows = [{"assignment": row["assignment"], "lesson": labels.get(row["assignment"], row["assignment"]),
-             "item": row["item"], "name": check_name(row["item"]), "graded": int(row["count"]),
+             "item": row["item"], "name": _question_or_id(row), "graded": int(row["count"]),
              "share": float(row["mean"]) / float(row["max_score"])}
             for _, row in checks.iterrows() if float(row["max_score"]) > 0]
     rows.sort(key=lambda row: (round(row["share"], 9), row["assignment"], row["item"]))
     return rows[:count]
+
+
+def _question_or_id(row) -> str:
+    """The question as the participants read it ("Question 2: Which of these…"),
+    from the assignment's form; the cell id as words when the form is unknown."""
+    question = row.get("question")
+    if isinstance(question, str) and question and question != row["item"]:
+        return question
+    return check_name(row["item"])
 
 
 def check_name(cell: str) -> str:

@@ -178,8 +178,26 @@ def _self_assessments(store: Store, root: Path) -> list[Item]:
             continue
         keys = [r.key for r in store.records(app.id)]
         items.append(Item("self-assessment", app.id, app.title, app.lessons, app.notebook,
-                          DONE if keys else NOT_STARTED, ", ".join(keys)))
+                          DONE if keys else NOT_STARTED, _answered(root, app, keys)))
     return items
+
+
+def _answered(root: Path, app, keys: list[str]) -> str:
+    """When the learner answered, as the app names it ("Before the course, Looking
+    back"), each once: answers kept under a timepoint's old name count as the
+    new one. "saved" for an app with one set of answers (a map, a plan)."""
+    if keys == ["current"]:
+        return "saved"
+    try:
+        from .assessment import from_data
+        from .content import load_cached
+
+        instrument = load_cached(root / Path(app.notebook).with_suffix(".yaml"), from_data)
+    except Exception:  # not an instrument, or unreadable: its own page says why
+        return ", ".join(keys)
+    order = {name: number for number, name in enumerate(instrument.timepoints)}
+    names = sorted({instrument.timepoint_of(key) for key in keys}, key=lambda n: (order.get(n, 99), n))
+    return ", ".join(instrument.timepoint_label(name).split(":")[0] for name in names)
 
 
 def assignment_status(released: Path, copy: Path, problems: list[str] | None = None) -> tuple[str, str]:
