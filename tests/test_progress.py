@@ -74,11 +74,16 @@ def test_the_map_names_when_a_self_assessment_was_answered_as_the_app_does(store
     store.save("practices", "follow-up", {"answers": {}})
     store.save("competencies", "then", {"answers": {}})
     store.save("impostor-feelings", "current", {"answers": {}})
+    store.save("network-map", "current", {"answers": {}})
     apps = by_id(progress.course_progress(store=store).of_kind("self-assessment"))
     assert apps["practices"].detail == "Before the course, About six months after the course"
     assert apps["competencies"].detail == "Looking back"
-    assert apps["impostor-feelings"].detail == "saved"
-    assert apps["network-map"].detail == ""
+    assert apps["impostor-feelings"].detail == "saved" and apps["network-map"].detail == "saved"
+    assert apps["career-conference"].detail == ""
+    store.delete("practices", "pre")
+    store.delete("practices", "follow-up")
+    practices = by_id(progress.course_progress(store=store).of_kind("self-assessment"))["practices"]
+    assert practices.detail == "Before the course", "the first version's answers, kept as \"current\""
 
 
 def test_unticking_a_lesson_takes_it_off_the_map(store):

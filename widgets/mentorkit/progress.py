@@ -186,15 +186,15 @@ def _answered(root: Path, app, keys: list[str]) -> str:
     """When the learner answered, as the app names it ("Before the course, Looking
     back"), each once: answers kept under a timepoint's old name count as the
     new one. "saved" for an app with one set of answers (a map, a plan)."""
-    if keys == ["current"]:
-        return "saved"
     try:
         from .assessment import from_data
         from .content import load_cached
 
         instrument = load_cached(root / Path(app.notebook).with_suffix(".yaml"), from_data)
     except Exception:  # not an instrument, or unreadable: its own page says why
-        return ", ".join(keys)
+        return "saved" if keys == ["current"] else ", ".join(keys)
+    if tuple(instrument.timepoints) == ("current",):
+        return "saved" if keys else ""
     order = {name: number for number, name in enumerate(instrument.timepoints)}
     names = sorted({instrument.timepoint_of(key) for key in keys}, key=lambda n: (order.get(n, 99), n))
     return ", ".join(instrument.timepoint_label(name).split(":")[0] for name in names)
