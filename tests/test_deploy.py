@@ -9,6 +9,7 @@ import copy
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,13 +216,22 @@ def test_post_start_copies_the_course_once(tmp_path, role):
     (home / "mentorkit" / "modules" / "file.txt").write_text("the learner's own edit")
     script = VALUES["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"][2]
     script = script.replace("/srv/mentorkit", str(image))
-    env = {**os.environ, "HOME": str(home), "MENTORKIT_ROLE": role}
-    subprocess.run(["sh", "-c", script], env=env, check=True, timeout=30)
+    # the image's python3 is the course's
+    env = {**os.environ, "HOME": str(home), "MENTORKIT_ROLE": role,
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    subprocess.run(["sh", "-c", script], env=env, check=True, timeout=60)
     course = home / "mentorkit"
     assert (course / "modules" / "file.txt").read_text() == "the learner's own edit"
     assert (course / "exercises" / "file.txt").exists() and (course / "voila.json").exists()
     assert (home / "assignments").is_dir()
     assert (course / "source").exists() == (role == "instructor")
+    # participants' JupyterLab opens with its side panels closed, as with make start;
+    # facilitators, who grade from the file browser, keep JupyterLab's own layout
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    layout = WorkspacesManager(str(home / ".jupyter" / "lab" / "workspaces")).load("default")["data"]
+    collapsed = layout.get("layout-restorer:data", {}).get("left", {}).get("collapsed", False)
+    assert collapsed == (role == "student")
     # a second start changes nothing, and an image without source/ is no error
     subprocess.run(["rm", "-rf", str(image / "source")], check=True)
     subprocess.run(["sh", "-c", script], env=env, check=True, timeout=30)

@@ -326,6 +326,23 @@ def test_participants_land_in_voila_and_facilitators_in_jupyterlab(hub, cohort):
     assert settings.json()["schema"]["properties"]["fetchNews"]["default"] == "false"
 
 
+def test_a_participants_jupyterlab_opens_with_its_side_panels_closed(hub, cohort):
+    """As make start and Binder give it: on a phone, JupyterLab shows the page, not
+    the file browser. Facilitators, who grade from the file browser, keep
+    JupyterLab's own layout."""
+    def left(name: str) -> dict:
+        response = hub.user_request(name, "GET", "lab/api/workspaces/default")
+        assert response.status_code == 200, (name, response.status_code)
+        return response.json()["data"].get("layout-restorer:data", {}).get("left", {})
+
+    assert left(P1).get("collapsed") is True and left(P2).get("collapsed") is True
+    assert not left(FACILITATOR).get("collapsed", False)
+    if AS_ROOT:  # written by the participant's own account, which keeps it up to date
+        folder = Path(pwd.getpwnam(P1).pw_dir) / ".jupyter" / "lab" / "workspaces"
+        owners = {path.stat().st_uid for path in [folder, *folder.iterdir()]}
+        assert owners == {pwd.getpwnam(P1).pw_uid}, owners
+
+
 PROBE = r"""
 import json, os
 def probe(path, write=False):

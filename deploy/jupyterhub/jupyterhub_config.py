@@ -336,6 +336,24 @@ def instructor_config(home: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def first_layout(home: Path, account) -> None:
+    """JupyterLab's first layout for a participant, as make start and Binder give it
+    (the side panels closed, so that a phone shows the page: mentorkit.launch),
+    written by the participant's own account into their home, and only once."""
+    workspaces = home / ".jupyter" / "lab" / "workspaces"
+    if os.path.lexists(workspaces):
+        return  # theirs, as they left it
+    code = ("import sys; from pathlib import Path; from mentorkit.launch import seed_workspace; "
+            "seed_workspace(Path(sys.argv[1]))")
+    as_them = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} if account else {}
+    env = {"HOME": str(home), "PATH": c.Spawner.environment["PATH"], **USERS_PYTHON_ENV}
+    done = subprocess.run([str(USERS_PYTHON), "-c", code, str(workspaces)], cwd=home, env=env,
+                          capture_output=True, text=True, timeout=120, **as_them)
+    if done.returncode:  # JupyterLab then opens with its own layout: worth a line, not a failed start
+        print(f"mentorkit hub: no first JupyterLab layout for {home.name}: {done.stderr.strip()[-300:]}",
+              file=sys.stderr, flush=True)
+
+
 def give_course(spawner) -> None:
     """Copy the course into a user's home the first time; write their nbgrader set-up.
 
@@ -415,6 +433,8 @@ def give_course(spawner) -> None:
                            "JUPYTERLAB_WORKSPACES_DIR": str(home / ".jupyter" / "lab" / "workspaces"),
                            "MENTORKIT_HOME": str(home / ".mentorkit"),
                            "MENTORKIT_COURSE": str(target)}
+    if not instructor:  # facilitators grade from the file browser: theirs stays open
+        first_layout(home, account)
     spawner.notebook_dir = str(home)
     spawner.default_url = FACILITATOR_HOME_PAGE if instructor else PARTICIPANT_HOME_PAGE
 
