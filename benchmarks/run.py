@@ -96,7 +96,7 @@ def main() -> int:
     flag = " (over target)" if mem["participant"] > pages.MEMORY_TARGET_MIB else ""
     missed += bool(flag)
     print(f"\nmemory (make start): server {mem['server']:.0f} MiB, one open page's kernel "
-          f"{mem['kernel']:.0f} MiB, the next lesson run ahead {mem['waiting']:.0f} MiB, "
+          f"{mem['kernel']:.0f} MiB, the next lesson run ahead and the spare {mem['waiting']:.0f} MiB, "
           f"one participant {mem['participant']:.0f} MiB "
           f"(target {pages.MEMORY_TARGET_MIB} MiB){flag}", flush=True)
     print(f"\n{missed} figure(s) over target" if missed else "\nall figures within target")
