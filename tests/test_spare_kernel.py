@@ -298,6 +298,67 @@ def test_the_dates_in_kernel_messages_are_read_as_jupyter_client_reads_them():
     assert read["header"]["date"] == message["header"]["date"] and read["content"] == message["content"]
 
 
+def _manager_with_a_spare(tmp_path, spare: str):
+    """The course's kernel manager holding ``spare`` as its ready spare (the
+    handing-over alone: no server, no kernel process)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from mentorkit.kernels import NextLessonKernelManager
+
+    manager = NextLessonKernelManager.__new__(NextLessonKernelManager)
+    manager.root_dir = str(tmp_path)
+    manager._kernels = {spare: SimpleNamespace(kernel_name="python3")}
+    manager._pools, manager._target, manager._handing = {}, None, set()
+    manager._spare_waiting, manager._spare_env = False, {}
+    manager._spare = asyncio.get_running_loop().create_future()
+    manager._spare.set_result(spare)
+    return manager
+
+
+def test_a_spare_being_moved_to_a_page_is_never_culled_meanwhile(tmp_path):
+    """The spare sits idle for as long as the learner reads; once taken for a
+    page it is no longer the spare, and until the page's cells start it looks
+    idle for all those minutes. The culler must leave it alone meanwhile (it
+    once stopped one under the page, which then failed to open)."""
+    import asyncio
+
+    seen = []
+
+    async def take() -> str | None:
+        manager = _manager_with_a_spare(tmp_path, "spare")
+
+        async def move(kernel_id, code, timeout=60):  # the culler looks in while it moves
+            seen.append(kernel_id in manager._waiting())
+            return True
+
+        manager._run = move
+        taken = await manager._take_spare("python3", "probe", {"SCRIPT_NAME": "/voila/render/x"})
+        seen.append("spare" in manager._waiting())  # moved: culled as any page's kernel is
+        return taken
+
+    assert asyncio.run(take()) == "spare"
+    assert seen == [True, False]
+
+
+def test_a_spare_stopped_while_it_was_moved_leaves_the_page_its_own_kernel(tmp_path):
+    """If the spare is gone by the time it is moved, the page gets a new kernel
+    (None here), not an error."""
+    import asyncio
+
+    async def take() -> str | None:
+        manager = _manager_with_a_spare(tmp_path, "spare")
+
+        async def move(kernel_id, code, timeout=60):
+            manager._kernels.clear()  # stopped meanwhile
+            return False
+
+        manager._run = move
+        return await manager._take_spare("python3", "probe", {})
+
+    assert asyncio.run(take()) is None
+
+
 def _connections(server, kernel_id: str) -> int | None:
     with urllib.request.urlopen(server.url("/api/kernels"), timeout=10) as response:
         return next((k["connections"] for k in json.loads(response.read()) if k["id"] == kernel_id),

@@ -22,6 +22,10 @@ unload), and the manager stops that kernel a moment later, once the next page
 has been drawn: a kernel's exit takes the processor for a tenth of a second or
 so, which the browser, drawing the new page on the same machine, needs more.
 
+A spare being handed to a page is no longer the spare but not yet busy with
+the page: the idle culler, which would read its quiet minutes as a page left,
+passes it over until it is.
+
 Before the idle culler looks at a kernel, its count of browsers connected is
 set from the websockets really open: jupyter_server's own count can drift when
 a page is closed at once, and a kernel it reads as connected is never culled.
@@ -325,6 +329,7 @@ class NextLessonKernelManager(_NextLessonBase):
         self._spare: asyncio.Future | None = None
         self._spare_env: dict[str, str] = {}
         self._spare_waiting = False
+        self._handing: set[str] = set()  # spares being moved to a page: the culler waits
         self._closing = False
         self._connected: dict[str, asyncio.Event] = {}  # pages not yet connected to their kernel
         # kernels Voila gave to pages, and those whose page was left, stopping soon
@@ -490,25 +495,43 @@ class NextLessonKernelManager(_NextLessonBase):
             kernel_id = await spare  # still starting: waiting costs less than a new start
         except Exception:
             return None
-        if kernel_id not in self:  # stopped meanwhile
-            return None
-        if (kernel_name or self.default_kernel_name) != self.get_kernel(kernel_id).kernel_name:
-            await self.shutdown_kernel(kernel_id, now=True)
-            return None
-        changed = {k: v for k, v in env.items() if self._spare_env.get(k) != v}
-        gone = [k for k in self._spare_env if k not in env]
-        move = (f"import os as _mk_os\n_mk_os.chdir({self.cwd_for_path(path or '')!r})\n"
-                f"_mk_os.environ.update({changed!r})\n"
-                f"for _mk_key in {gone!r}:\n    _mk_os.environ.pop(_mk_key, None)\n"
-                "del _mk_os\n")
-        if not await self._run(kernel_id, move):
-            await self.shutdown_kernel(kernel_id, now=True)
-            return None
-        return kernel_id
+        # No longer the spare, not yet busy with the page: the idle culler, which
+        # reads the spare's quiet minutes, would stop it under the page.
+        self._handing.add(kernel_id)
+        try:
+            if kernel_id not in self:  # stopped meanwhile
+                return None
+            if (kernel_name or self.default_kernel_name) != self.get_kernel(kernel_id).kernel_name:
+                await self._stop_quietly(kernel_id)
+                return None
+            changed = {k: v for k, v in env.items() if self._spare_env.get(k) != v}
+            gone = [k for k in self._spare_env if k not in env]
+            move = (f"import os as _mk_os\n_mk_os.chdir({self.cwd_for_path(path or '')!r})\n"
+                    f"_mk_os.environ.update({changed!r})\n"
+                    f"for _mk_key in {gone!r}:\n    _mk_os.environ.pop(_mk_key, None)\n"
+                    "del _mk_os\n")
+            if not await self._run(kernel_id, move):
+                await self._stop_quietly(kernel_id)
+                return None
+            return kernel_id
+        finally:
+            self._handing.discard(kernel_id)
+
+    async def _stop_quietly(self, kernel_id: str) -> None:
+        """Stop a spare that cannot serve the page; the page gets a kernel of its
+        own either way, so a spare already gone is no error."""
+        try:
+            if kernel_id in self:
+                await self.shutdown_kernel(kernel_id, now=True)
+        except Exception as error:
+            self.log.warning("mentorkit: a spare kernel could not be stopped: %s", error)
 
     async def _run(self, kernel_id: str, code: str, timeout: float = 60) -> bool:
         """Run ``code`` in a kernel, quietly; whether it ran without an error."""
-        client = self.get_kernel(kernel_id).client()
+        try:
+            client = self.get_kernel(kernel_id).client()
+        except KeyError:  # stopped meanwhile
+            return False
         client.start_channels()
         try:
             await client.wait_for_ready(timeout=timeout)
@@ -522,10 +545,11 @@ class NextLessonKernelManager(_NextLessonBase):
             client.stop_channels()
 
     def _waiting(self) -> set[str]:
-        """The kernels idle by design: the spare and the next lesson run ahead.
+        """The kernels idle by design: the spare (also while it is moved to a
+        page) and the next lesson run ahead.
         The culler would stop the spare; the lesson run ahead it passes over
         today only because Voila does not record its activity."""
-        waiting = {_finished(self._spare)}
+        waiting = {_finished(self._spare), *self._handing}
         for task in self._pools.get(self._target, []) if self._target else []:
             rendered = _finished(task)
             waiting.add(rendered and rendered["kernel_id"])
