@@ -359,6 +359,42 @@ def test_a_spare_stopped_while_it_was_moved_leaves_the_page_its_own_kernel(tmp_p
     assert asyncio.run(take()) is None
 
 
+def test_the_spare_imports_what_the_pages_import_and_nothing_they_do_not():
+    """The spare's head start is the modules the learner pages load
+    (mentorkit.kernel.PAGE_MODULES). A name there that no page loads any more
+    costs every kernel memory for nothing; one that no longer exists stops the
+    warm-up before the scenarios are read. The pages' import lines are read
+    from their cells and run in a fresh interpreter."""
+    import ast
+    import subprocess
+    import sys
+
+    from mentorkit.kernel import PAGE_MODULES
+    from mentorkit.pages import learner_pages
+
+    lines: set[str] = set()
+    for page in learner_pages():
+        for cell in json.loads((ROOT / page.path).read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                lines.update(ast.unparse(node) for node in ast.walk(ast.parse("".join(cell["source"])))
+                             if isinstance(node, ast.Import | ast.ImportFrom))
+    assert any("scenario" in line for line in lines), sorted(lines)
+
+    def modules_after(code: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint(*sorted(sys.modules))"],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return set(done.stdout.split())
+
+    loaded = modules_after("\n".join(sorted(lines)))
+    assert [name for name in PAGE_MODULES if name not in loaded] == [], \
+        "warmed in the spare, loaded by no learner page"
+    warmed = modules_after("from mentorkit.kernel import warm_up\nwarm_up()")
+    assert set(PAGE_MODULES) <= warmed
+    # the modules most pages load are among them
+    assert {"mentorkit.ui.progress", "mentorkit.ui.scenario_player"} <= set(PAGE_MODULES)
+
+
 def _connections(server, kernel_id: str) -> int | None:
     with urllib.request.urlopen(server.url("/api/kernels"), timeout=10) as response:
         return next((k["connections"] for k in json.loads(response.read()) if k["id"] == kernel_id),
