@@ -298,6 +298,16 @@ def test_the_dates_in_kernel_messages_are_read_as_jupyter_client_reads_them():
     assert read["header"]["date"] == message["header"]["date"] and read["content"] == message["content"]
 
 
+def _run_alone(coroutine_function):
+    """Run a coroutine on an event loop of its own, in a thread of its own: the
+    browser tests' Playwright keeps a loop running in the main thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result(timeout=60)
+
+
 def _manager_with_a_spare(tmp_path, spare: str):
     """The course's kernel manager holding ``spare`` as its ready spare (the
     handing-over alone: no server, no kernel process)."""
@@ -321,7 +331,6 @@ def test_a_spare_being_moved_to_a_page_is_never_culled_meanwhile(tmp_path):
     page it is no longer the spare, and until the page's cells start it looks
     idle for all those minutes. The culler must leave it alone meanwhile (it
     once stopped one under the page, which then failed to open)."""
-    import asyncio
 
     seen = []
 
@@ -337,14 +346,13 @@ def test_a_spare_being_moved_to_a_page_is_never_culled_meanwhile(tmp_path):
         seen.append("spare" in manager._waiting())  # moved: culled as any page's kernel is
         return taken
 
-    assert asyncio.run(take()) == "spare"
+    assert _run_alone(take) == "spare"
     assert seen == [True, False]
 
 
 def test_a_spare_stopped_while_it_was_moved_leaves_the_page_its_own_kernel(tmp_path):
     """If the spare is gone by the time it is moved, the page gets a new kernel
     (None here), not an error."""
-    import asyncio
 
     async def take() -> str | None:
         manager = _manager_with_a_spare(tmp_path, "spare")
@@ -356,7 +364,7 @@ def test_a_spare_stopped_while_it_was_moved_leaves_the_page_its_own_kernel(tmp_p
         manager._run = move
         return await manager._take_spare("python3", "probe", {})
 
-    assert asyncio.run(take()) is None
+    assert _run_alone(take) is None
 
 
 def test_the_spare_imports_what_the_pages_import_and_nothing_they_do_not():
