@@ -43,18 +43,10 @@ def settle(hub: Hub, kernels: int = 2, timeout: float = 120) -> None:
     participant reads: the page's kernel and the spare (started once the page
     is drawn, or a few seconds after it is sent when, as here, no browser
     connects). Memory measured before that misses the spare."""
-    import psutil
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            # the servers and their kernels, which inherit the mark (as does the hub)
-            pids = set(hub.server_pids()) - {hub.proc.pid}
-            servers = [p for p in pids if psutil.Process(p).ppid() not in pids]
-            if all(len(psutil.Process(p).children()) >= kernels for p in servers):
-                return
-        except psutil.Error:  # a process came or went meanwhile: look again
-            pass
+        if all(len(held) >= kernels for _, held in servers_and_kernels(hub)):
+            return
         time.sleep(1)
 
 
@@ -71,7 +63,7 @@ def servers_and_kernels(hub: Hub) -> list[tuple[float, list[float]]]:
                 continue  # a kernel: counted with its server
             found.append((server.memory_info().rss / 2**20,
                           [k.memory_info().rss / 2**20 for k in server.children()]))
-        except psutil.Error:
+        except psutil.Error:  # a process came or went meanwhile
             continue
     return found
 

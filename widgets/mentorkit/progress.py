@@ -186,6 +186,8 @@ def _answered(root: Path, app, keys: list[str]) -> str:
     """When the learner answered, as the app names it ("Before the course, Looking
     back"), each once: answers kept under a timepoint's old name count as the
     new one. "saved" for an app with one set of answers (a map, a plan)."""
+    if not keys:
+        return ""
     try:
         from .assessment import from_data
         from .content import load_cached
@@ -194,7 +196,7 @@ def _answered(root: Path, app, keys: list[str]) -> str:
     except Exception:  # not an instrument, or unreadable: its own page says why
         return "saved" if keys == ["current"] else ", ".join(keys)
     if tuple(instrument.timepoints) == ("current",):
-        return "saved" if keys else ""
+        return "saved"
     order = {name: number for number, name in enumerate(instrument.timepoints)}
     names = sorted({instrument.timepoint_of(key) for key in keys}, key=lambda n: (order.get(n, 99), n))
     return ", ".join(instrument.timepoint_label(name).split(":")[0] for name in names)
