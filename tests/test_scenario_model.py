@@ -2,6 +2,7 @@
 learner's way through is played, undone, saved and restored."""
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -255,3 +256,54 @@ def test_a_broken_file_is_never_kept_and_its_problems_are_reported_each_time(tmp
     path.unlink()
     with pytest.raises(ContentError, match="does not exist"):
         scenario.load(path)
+
+
+def test_a_scenario_is_read_once_per_load_so_the_kept_copy_is_what_its_key_says(tmp_path, monkeypatch):
+    """The cache key and the scenario built come from one read of the file. Were
+    it read twice, a save landing between the reads would keep the new version
+    under the old version's key, and a file put back as it was would show the
+    version it no longer has."""
+    import builtins
+    import io
+
+    from mentorkit import content
+
+    path = tmp_path / "tiny.yaml"
+    original = yaml.safe_dump(BASE)
+    path.write_text(original, encoding="utf-8")
+    edited = copy.deepcopy(BASE)
+    edited["title"] = "Saved while it was being read"
+    reads = []
+
+    def save_after_the_first_read():
+        reads.append(path)
+        if len(reads) == 1:
+            path.write_text(yaml.safe_dump(edited), encoding="utf-8")
+
+    real_open, real_read_bytes = builtins.open, Path.read_bytes
+
+    def reading_open(file, *args, **kwargs):
+        handle = real_open(file, *args, **kwargs)
+        if Path(file) == path:
+            data = handle.read()
+            handle.close()
+            save_after_the_first_read()
+            return io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data)
+        return handle
+
+    def reading_bytes(self):
+        data = real_read_bytes(self)
+        if self == path:
+            save_after_the_first_read()
+        return data
+
+    monkeypatch.setattr(content, "open", reading_open, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", reading_bytes)
+    assert scenario.load(path).title == BASE["title"]
+    assert len(reads) == 1, f"the file was read {len(reads)} times for one load"
+    monkeypatch.undo()
+    path.write_text(original, encoding="utf-8")  # put back as it was
+    assert scenario.load(path).title == BASE["title"]
+    edited["title"] = "Edited again"
+    path.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    assert scenario.load(path).title == "Edited again"

@@ -154,6 +154,10 @@ def read_yaml(path: Path, label: str | None = None) -> tuple[Any, list[Problem]]
     text, problems = read_text(path, label)
     if problems:
         return None, problems
+    return _parse_yaml(text, label)
+
+
+def _parse_yaml(text: str, label: str) -> tuple[Any, list[Problem]]:
     try:
         problems = _shape_problems(text, label)
         if problems:
@@ -298,9 +302,10 @@ def check_file(path: Path, label: str | None = None) -> list[Problem]:
     return _read_checked(Path(path), label or str(path))[1]
 
 
-def _read_checked(path: Path, label: str) -> tuple[Any, list[Problem]]:
-    """A content file's data and its problems, the file read and parsed once."""
-    data, problems = read_yaml(path, label)
+def _read_checked(path: Path, label: str, text: str | None = None) -> tuple[Any, list[Problem]]:
+    """A content file's data and its problems, the file read and parsed once
+    (``text``: the file's text, when it has been read already)."""
+    data, problems = read_yaml(path, label) if text is None else _parse_yaml(text, label)
     if problems:
         return None, problems
     try:
@@ -432,15 +437,17 @@ def load_cached(path: Path, build: Callable[[Any], Any]) -> Any:
     the content itself, never a modification time, so an edited file is
     always read again."""
     path = Path(path)
-    try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_CONTENT_BYTES else None
-    except OSError:
-        raw = None
-    if raw is None:  # missing, unreadable or too large: load_checked says which
+    text, problems = read_text(path, str(path))
+    if text is None:  # missing, unreadable, too large or not text: load_checked says which
         return build(load_checked(path))
-    key = (str(path.resolve()), hashlib.sha1(raw).hexdigest())
+    # the text read once is both the key and what is built: a file saved
+    # meanwhile is never kept under the key of its earlier version
+    key = (str(path.resolve()), hashlib.sha1(text.encode()).hexdigest())
     if key not in _BUILT:
-        _BUILT[key] = build(load_checked(path))
+        data, problems = _read_checked(path, str(path), text)
+        if problems:
+            raise ContentError(problems)
+        _BUILT[key] = build(data)
     return _BUILT[key]
 
 
