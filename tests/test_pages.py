@@ -395,7 +395,10 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     assert "One mentor is not enough: ✓ done" in cells[3], f"lesson 1's scenario is not done: {cells}"
     welcome = page.locator("table.mk-map tbody tr").filter(has=page.locator("td:text-is('0')"))
     assert re.search(r"Mentoring competencies: (◐ started|✓ done)", welcome.inner_text())
-    page.screenshot(path=str(SCREENSHOTS / f"path-{name}-4-home-after.png"), full_page=True)
+    # Voila's page scrolls inside its own container, so a full-page screenshot
+    # holds only the top: bring the lessons' rows into view, where the ticks are
+    welcome.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"path-{name}-4-map-after.png"))
     # nothing wider than the screen on a phone
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 2, f"the page is {overflow}px wider than the screen"

@@ -14,7 +14,7 @@ CSS = """
 <style>
 .mk-card { font-size: 15px; line-height: 1.5; color: #1b1b1b; max-width: 52em; }
 .mk-card h3 { margin: 0.2em 0 0.4em; }
-.mk-meta { color: #3d3d3d; font-size: 13px; }
+.mk-meta { color: #3d3d3d; font-size: 13px; line-height: 1.4; }  /* not a widget row's 28px */
 .mk-choice.jupyter-button, .mk-choice button {
   white-space: normal; text-align: left; height: auto; min-height: 2.6em;
   padding: 0.5em 0.9em; line-height: 1.35; font-size: 14px; color: #111;

@@ -51,6 +51,7 @@ MAP_CSS = """
     padding-right: 0.4em; }
   .mk-map td:empty { display: none; }
   .mk-map td[data-label]::before { content: attr(data-label) ": "; color: #3d3d3d; }
+  .mk-map td[data-label$="?"]::before { content: attr(data-label) " "; }  /* no "done?:" */
   .mk-map .mk-core { margin: 0.2em 0 0 0; }
 }
 </style>
