@@ -112,3 +112,42 @@ def play_to_an_ending(page, player=None, choices: int = 12) -> None:
         if player.locator(".mk-summary").count():
             return
     raise AssertionError(f"{choices} choices did not reach an ending")
+
+
+# What runs past the screen's right edge, or is cut off with "...", as a
+# reader of the page would meet it. A table wider than the screen is allowed:
+# it scrolls on its own, inside its output; so is anything visually hidden
+# (a clipped one-pixel box, such as a table's headings kept for screen readers).
+_OVERFLOWING = """() => {
+  const W = window.innerWidth, found = [];
+  const text = el => (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;
+    const style = getComputedStyle(el);
+    if (style.textOverflow === 'ellipsis' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1
+        && el.checkVisibility()) {
+      found.push(`cut off with "...": ${el.tagName.toLowerCase()} "${text(el)}"`);
+      continue;
+    }
+    if (box.right <= W + 1 || el.tagName === 'TABLE' || !el.checkVisibility()) continue;
+    let up = el.parentElement, allowed = false;
+    for (; up; up = up.parentElement) {
+      const s = getComputedStyle(up);
+      if (up.tagName === 'TABLE' || s.clip !== 'auto' || up.getBoundingClientRect().width <= 1) {
+        allowed = true; break;
+      }
+    }
+    // report the outermost element only: its children run past the edge with it
+    const parent = el.parentElement && el.parentElement.getBoundingClientRect();
+    if (!allowed && !(parent && parent.right > W + 1 && el.parentElement.tagName !== 'BODY'))
+      found.push(`${Math.round(box.right - W)}px past the screen's edge: `
+                 + `${el.tagName.toLowerCase()} "${text(el)}"`);
+  }
+  return found;
+}"""
+
+
+def overflowing(page) -> list[str]:
+    """What on the page runs past the screen's edge or is cut off with "..."."""
+    return page.evaluate(_OVERFLOWING)

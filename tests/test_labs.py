@@ -211,6 +211,23 @@ def test_the_drawings_on_file_are_the_ones_the_lessons_would_draw_now():
     assert stale == [], f"prerendered.json is out of date for {stale}: run python -m mentorkit.prerender"
 
 
+def test_the_tables_on_file_write_numbers_as_a_person_would():
+    """No 100.000000: every number in a lesson's table is written with the
+    digits it has (100, 57.8), never with pandas' six decimal places."""
+    import re
+
+    from mentorkit import prerender
+
+    on_file = json.loads(prerender.CACHE.read_text(encoding="utf-8"))
+    tables = {key: html for key, html in on_file.items() if isinstance(html, str) and "<table" in html}
+    assert tables, "no tables on file to check"
+    padded = {key: re.findall(r">\s*(-?[\d,]*\.\d*0{3,})\s*<", html) for key, html in tables.items()}
+    assert {k: v for k, v in padded.items() if v} == {}
+    cumulative = next(html for key, html in tables.items() if key.startswith("lab_table(cumulative"))
+    cells = re.findall(r'class="data row1 col\d" >([^<]*)<', cumulative)
+    assert cells == ["1", "80", "76", "95"], cells
+
+
 def test_a_page_served_by_voila_shows_the_labs_without_pandas_or_matplotlib():
     """The lessons' lab cells, run as in a Voila kernel, draw from the file:
     the same HTML as live, and neither pandas nor matplotlib imported."""

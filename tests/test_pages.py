@@ -23,7 +23,7 @@ import pytest
 from mentorkit import launch, pages
 from mentorkit.store import Store
 
-from .browser_checks import RequestLog, page_errors, play_to_an_ending
+from .browser_checks import RequestLog, overflowing, page_errors, play_to_an_ending
 from .notebook_checks import ROOT
 from .servers import Server, free_port, started_env
 
@@ -231,8 +231,11 @@ def _course_path(url: str, course) -> str | None:
 def test_every_link_on_every_learner_page_resolves_inside_voila(browser, course):
     """Breadth first from the course home: every page a learner can reach is
     rendered in Chromium; every link on it must stay on this server, open
-    notebooks in Voila (never JupyterLab, never a raw file), and answer 200."""
-    context, page, failed, log = _watched_page(browser, viewport={"width": 1200, "height": 900})
+    notebooks in Voila (never JupyterLab, never a raw file), and answer 200.
+    It is read on a phone's screen, where nothing may run past the edge or be
+    cut off with "..." (the walk below and the apps' own tests read them wide)."""
+    context, page, failed, log = _watched_page(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     start = course.url(f"/{pages.VOILA_PREFIX}{pages.HOME}")
     queue, seen, checked, problems = deque([start]), set(), {}, []
     learner_paths = {p.path for p in LEARNER_PAGES}
@@ -253,6 +256,7 @@ def test_every_link_on_every_learner_page_resolves_inside_voila(browser, course)
             problems.append(f"{path}: shows code")
         if not page.locator("nav.mk-header").count():
             problems.append(f"{path}: has no header")
+        problems.extend(f"{path}: on a phone, {what}" for what in overflowing(page))
         plain = page.eval_on_selector_all(
             "p a[href], li a[href], td a[href], nav.mk-header a[href]",
             "els => els.filter(a => a.offsetParent !== null && "

@@ -237,11 +237,18 @@ def friendly(frame, caption: str = ""):
     # a fixed id (pandas picks a random one), so the same table is the same HTML
     # every time it is drawn, and prerendered.json stays current
     ident = hashlib.sha1(repr((list(shown.columns), caption)).encode()).hexdigest()[:10]
-    styler = shown.style.set_uuid(f"mk{ident}").hide(axis="index").set_table_styles([
+    styler = shown.style.format(_plain_number).set_uuid(f"mk{ident}").hide(axis="index").set_table_styles([
         {"selector": "th, td", "props": cells},
         {"selector": "caption", "props": "caption-side:top; text-align:left; color:#333333"},
     ])
     return styler.set_caption(caption) if caption else styler
+
+
+def _plain_number(value) -> str:
+    """A cell as a person writes it: 100 and 57.8, never pandas' 100.000000."""
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def help_counts(counts) -> Said:

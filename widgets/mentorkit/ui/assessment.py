@@ -62,6 +62,10 @@ RESULTS_CSS = """
 .mk-results h3 { margin: 1em 0 0.3em; }
 .mk-summary h4 { margin: 0.6em 0 0.1em; font-size: 14px; }
 .mk-summary p { margin: 0 0 0.4em; white-space: pre-wrap; }
+/* the list of areas never runs past a phone's screen: the select shrinks and
+   its chosen area is cut at the edge (the open list shows each in full) */
+.mk-area-nav .widget-dropdown { max-width: 100%; min-width: 0; }
+.mk-area-nav .widget-dropdown select { min-width: 0; max-width: 100%; }
 </style>
 """
 

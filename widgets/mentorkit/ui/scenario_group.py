@@ -56,6 +56,11 @@ GROUP_CSS = """
 .mk-go.jupyter-button.mod-primary { background: #0b3d91; color: #fff; }
 .mk-group .jupyter-button:focus-visible { outline: 4px solid #0b57d0; outline-offset: 2px; }
 .mk-group-switch .widget-label-basic, .mk-group-switch label { font-size: 16px; }
+/* the switch's label wraps on a narrow screen rather than ending in "..." */
+.mk-group-switch.widget-checkbox, .mk-group-switch label.widget-label-basic { height: auto; }
+.mk-group-switch label.widget-label-basic { align-items: baseline; }
+.mk-group-switch label.widget-label-basic span { white-space: normal; overflow: visible;
+  line-height: 1.4; }
 </style>
 """
 
