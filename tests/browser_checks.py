@@ -114,40 +114,53 @@ def play_to_an_ending(page, player=None, choices: int = 12) -> None:
     raise AssertionError(f"{choices} choices did not reach an ending")
 
 
-# What runs past the screen's right edge, or is cut off with "...", as a
-# reader of the page would meet it. A table wider than the screen is allowed:
-# it scrolls on its own, inside its output; so is anything visually hidden
-# (a clipped one-pixel box, such as a table's headings kept for screen readers).
+# What runs past the screen's right edge, or past the edge of the box it sits
+# in (a cell's output, which then scrolls sideways), or is cut off with "...",
+# as a reader of the page would meet it. A table wider than the screen is
+# allowed: it scrolls on its own, inside its output; so is anything visually
+# hidden (a clipped one-pixel box, such as a table's headings kept for screen
+# readers).
 _OVERFLOWING = """() => {
   const W = window.innerWidth, found = [];
   const text = el => (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+  const name = el => `${el.tagName.toLowerCase()} "${text(el)}"`;
+  const hidden = el => {
+    for (let up = el; up; up = up.parentElement) {
+      if (up.tagName === 'TABLE' || getComputedStyle(up).clip !== 'auto'
+          || up.getBoundingClientRect().width <= 1) return true;
+    }
+    return false;
+  };
+  const reported = new Set();
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
-    if (box.width <= 1 || box.height <= 1) continue;
+    if (box.width <= 1 || box.height <= 1 || !el.checkVisibility()) continue;
     const style = getComputedStyle(el);
-    if (style.textOverflow === 'ellipsis' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1
-        && el.checkVisibility()) {
-      found.push(`cut off with "...": ${el.tagName.toLowerCase()} "${text(el)}"`);
+    if (style.textOverflow === 'ellipsis' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+      found.push(`cut off with "...": ${name(el)}`);
       continue;
     }
-    if (box.right <= W + 1 || el.tagName === 'TABLE' || !el.checkVisibility()) continue;
-    let up = el.parentElement, allowed = false;
-    for (; up; up = up.parentElement) {
-      const s = getComputedStyle(up);
-      if (up.tagName === 'TABLE' || s.clip !== 'auto' || up.getBoundingClientRect().width <= 1) {
-        allowed = true; break;
-      }
-    }
+    // the box it sits in: the nearest ancestor that clips or scrolls sideways
+    let frame = el.parentElement;
+    while (frame && frame !== document.body && getComputedStyle(frame).overflowX === 'visible')
+      frame = frame.parentElement;
+    const inner = f => f.getBoundingClientRect().right - parseFloat(getComputedStyle(f).borderRightWidth);
+    const edge = frame && frame !== document.body ? Math.min(W, inner(frame)) : W;
+    if (box.right <= edge + 1 || hidden(el)) continue;
     // report the outermost element only: its children run past the edge with it
-    const parent = el.parentElement && el.parentElement.getBoundingClientRect();
-    if (!allowed && !(parent && parent.right > W + 1 && el.parentElement.tagName !== 'BODY'))
-      found.push(`${Math.round(box.right - W)}px past the screen's edge: `
-                 + `${el.tagName.toLowerCase()} "${text(el)}"`);
+    let up = el.parentElement, inside = false;
+    for (; up && up !== frame; up = up.parentElement) if (reported.has(up)) { inside = true; break; }
+    if (inside) continue;
+    reported.add(el);
+    found.push(box.right > W + 1
+      ? `${Math.round(box.right - W)}px past the screen's edge: ${name(el)}`
+      : `${Math.round(box.right - edge)}px past the edge of its box (which scrolls sideways): ${name(el)}`);
   }
   return found;
 }"""
 
 
 def overflowing(page) -> list[str]:
-    """What on the page runs past the screen's edge or is cut off with "..."."""
+    """What on the page runs past the screen's edge or its box's, or is cut off
+    with "..."."""
     return page.evaluate(_OVERFLOWING)

@@ -315,6 +315,8 @@ def _wait_for_record(home, data, timeout: float = 30) -> None:
 
 
 def _no_code_and_no_error(page) -> None:
+    """No code, no error, and (at any width) nothing past the screen's edge."""
+    assert overflowing(page) == []
     assert "from mentorkit" not in page.content()
     assert page.locator(".jp-InputArea-editor:visible, .jp-CodeMirrorEditor:visible").count() == 0
     text = page.inner_text("body")
@@ -372,6 +374,7 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
         _wait_for_record(learner_home, {"done": False})
     tick.check()
     _wait_for_record(learner_home, {"done": True})
+    _no_code_and_no_error(page)  # the ending and its feedback drawn too
     page.screenshot(path=str(SCREENSHOTS / f"path-{name}-2-lesson.png"), full_page=False)
 
     # the lesson's link to the competency self-assessment
@@ -387,6 +390,7 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     rating = instrument.scale.label(2 if width < 600 else 3)  # differs from the other walk's
     page.get_by_label(first.text, exact=True).select_option(label=rating)
     page.get_by_text("Saved automatically").first.wait_for(timeout=30_000)
+    _no_code_and_no_error(page)
     page.screenshot(path=str(SCREENSHOTS / f"path-{name}-3-app.png"), full_page=False)
 
     # back home through the header; Your progress has caught up
@@ -406,6 +410,7 @@ def test_a_learner_walks_the_course_without_code(browser, course, learner_home, 
     # nothing wider than the screen on a phone
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 2, f"the page is {overflow}px wider than the screen"
+    assert overflowing(page) == []
     context.close()
     assert failed == [], failed
     assert log.external() == [], log.external()
