@@ -110,7 +110,8 @@ class CohortDashboard(widgets.VBox):
                                    style=style, layout=widgets.Layout(width="100%", max_width="48em"))
         choices = instrument_choices()
         self.instrument = widgets.Dropdown(options=choices, value=choices[0][1],
-                                           description="Self-assessment", style=style)
+                                           description="Self-assessment", style=style,
+                                           layout=widgets.Layout(width="auto", max_width="26em"))
         self.build = widgets.Button(description="Build the report", button_style="primary",
                                     icon="chart-bar", tooltip="Read every file in the folder",
                                     layout=widgets.Layout(width="auto"))
