@@ -212,8 +212,9 @@ def test_the_drawings_on_file_are_the_ones_the_lessons_would_draw_now():
 
 
 def test_the_tables_on_file_write_numbers_as_a_person_would():
-    """No 100.000000: every number in a lesson's table is written with the
-    digits it has (100, 57.8), never with pandas' six decimal places."""
+    """No 100.000000: every number in a lesson's table is written as a person
+    would, with the decimals its column needs (80.0 above 57.8), never with
+    pandas' six decimal places."""
     import re
 
     from mentorkit import prerender
@@ -225,7 +226,7 @@ def test_the_tables_on_file_write_numbers_as_a_person_would():
     assert {k: v for k, v in padded.items() if v} == {}
     cumulative = next(html for key, html in tables.items() if key.startswith("lab_table(cumulative"))
     cells = re.findall(r'class="data row1 col\d" >([^<]*)<', cumulative)
-    assert cells == ["1", "80", "76", "95"], cells
+    assert cells == ["1", "80.0", "76.0", "95.0"], cells
 
 
 def test_a_page_served_by_voila_shows_the_labs_without_pandas_or_matplotlib():

@@ -231,6 +231,9 @@ def friendly(frame, caption: str = ""):
             shown[column] = values.map({True: "yes", False: "no"})
         elif str(values.dtype) == "category":
             shown[column] = values.astype(object)
+        elif values.dtype.kind == "f":  # one number of decimals down a column: 41.0 under 51.2
+            places = _decimals(values)
+            shown[column] = values.map(lambda v, n=places: "" if v != v else f"{v:.{n}f}")
     shown = shown.astype(object).where(shown.notna(), "")
     shown.columns = [COLUMN_TITLES.get(c, str(c).replace("_", " ").capitalize()) for c in shown.columns]
     cells = "text-align:left; vertical-align:top; white-space:normal; padding:0.3em 0.7em; line-height:1.4"
@@ -242,6 +245,17 @@ def friendly(frame, caption: str = ""):
         {"selector": "caption", "props": "caption-side:top; text-align:left; color:#333333"},
     ])
     return styler.set_caption(caption) if caption else styler
+
+
+def _decimals(values, most: int = 3) -> int:
+    """The decimal places a column of numbers needs (at most ``most``): 1 for
+    80, 57.8 and 100; 0 for 80.0 and 100.0."""
+    needed = 0
+    for value in values:
+        if value == value:  # not missing
+            digits = f"{float(value):.{most}f}".rstrip("0").split(".")[1]
+            needed = max(needed, len(digits))
+    return needed
 
 
 def _plain_number(value) -> str:
