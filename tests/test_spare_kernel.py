@@ -562,3 +562,20 @@ def test_the_next_lesson_run_ahead_waits_however_long_the_learner_reads(learner_
         html = response.read().decode()
     assert re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1) == ahead, \
         "the Next click was not answered by the lesson run ahead"
+
+
+def test_kernels_are_listed_while_one_is_still_starting():
+    """jupyter_client lists a new kernel (the spare, started in the background)
+    a moment before jupyter_server marks its activity; a list of kernels asked
+    for in that moment must still answer, not fail whole with a 500."""
+    from jupyter_client.multikernelmanager import AsyncMultiKernelManager
+
+    from mentorkit.kernels import NextLessonKernelManager, PromptKernelManager
+
+    manager = NextLessonKernelManager.__new__(NextLessonKernelManager)
+    manager.pinned_superclass = AsyncMultiKernelManager  # as the server's __init__ sets it
+    starting = PromptKernelManager(kernel_name="python3")  # listed, not yet marked
+    manager._kernels, manager._kernel_connections = {"starting": starting}, {}
+    models = manager.list_kernels()
+    assert [m["id"] for m in models] == ["starting"]
+    assert models[0]["last_activity"]

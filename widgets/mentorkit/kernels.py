@@ -111,6 +111,16 @@ class PromptKernelManager(ServerKernelManager):
     def _prompt_client(self):
         return PromptClient
 
+    @default("last_activity")
+    def _active_when_first_asked(self):
+        """jupyter_server marks a kernel's activity once its start returns, a
+        moment after jupyter_client has listed it. A list of kernels asked for
+        in between (JupyterLab asks every few seconds; the spare starts in the
+        background) read no activity and failed whole, with a 500."""
+        from datetime import datetime, timezone
+
+        return datetime.now(timezone.utc)  # as jupyter_server marks it
+
 
 def _finished(task) -> object | None:
     """What a finished task returned; None while it runs, or if it failed or was cancelled."""
