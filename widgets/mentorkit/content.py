@@ -437,7 +437,7 @@ def load_cached(path: Path, build: Callable[[Any], Any]) -> Any:
     the content itself, never a modification time, so an edited file is
     always read again."""
     path = Path(path)
-    text, problems = read_text(path, str(path))
+    text, _ = read_text(path, str(path))
     if text is None:  # missing, unreadable, too large or not text: load_checked says which
         return build(load_checked(path))
     # the text read once is both the key and what is built: a file saved

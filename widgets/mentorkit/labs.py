@@ -231,7 +231,7 @@ def friendly(frame, caption: str = ""):
             shown[column] = values.map({True: "yes", False: "no"})
         elif str(values.dtype) == "category":
             shown[column] = values.astype(object)
-        elif values.dtype.kind == "f":  # one number of decimals down a column: 41.0 under 51.2
+        elif values.dtype.kind == "f":  # as a person writes them, not 100.000000: 41.0 under 51.2
             places = _decimals(values)
             shown[column] = values.map(lambda v, n=places: "" if v != v else f"{v:.{n}f}")
     shown = shown.astype(object).where(shown.notna(), "")
@@ -240,7 +240,7 @@ def friendly(frame, caption: str = ""):
     # a fixed id (pandas picks a random one), so the same table is the same HTML
     # every time it is drawn, and prerendered.json stays current
     ident = hashlib.sha1(repr((list(shown.columns), caption)).encode()).hexdigest()[:10]
-    styler = shown.style.format(_plain_number).set_uuid(f"mk{ident}").hide(axis="index").set_table_styles([
+    styler = shown.style.set_uuid(f"mk{ident}").hide(axis="index").set_table_styles([
         {"selector": "th, td", "props": cells},
         {"selector": "caption", "props": "caption-side:top; text-align:left; color:#333333"},
     ])
@@ -256,13 +256,6 @@ def _decimals(values, most: int = 3) -> int:
             digits = f"{float(value):.{most}f}".rstrip("0").split(".")[1]
             needed = max(needed, len(digits))
     return needed
-
-
-def _plain_number(value) -> str:
-    """A cell as a person writes it: 100 and 57.8, never pandas' 100.000000."""
-    if isinstance(value, float):
-        return f"{value:.6f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def help_counts(counts) -> Said:
